@@ -1,0 +1,22 @@
+//===- Passes.td - kiln graph-level passes ----------------------*- tablegen -*-===//
+
+#ifndef KILN_PASSES_PASSES_TD
+#define KILN_PASSES_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def RefineShapes : Pass<"kiln-refine-shapes", "mlir::func::FuncOp"> {
+  let summary = "Re-infers graph op result types after folding made operands static";
+  let description = [{
+    Import gives each graph op the most static result type known then. Later,
+    canonicalization folds shape arithmetic (`graph.shape` of a static tensor,
+    constant reshape targets) into constants, after which re-running result
+    type inference yields static shapes where the imported types were dynamic.
+    This pass walks each function in order, replaces result types with the
+    inferred ones wherever those are strictly more static and compatible, and
+    updates the function signature to match its returned values.
+  }];
+  let dependentDialects = ["kiln::graph::GraphDialect"];
+}
+
+#endif // KILN_PASSES_PASSES_TD

@@ -1,0 +1,54 @@
+//===- RefineShapes.cpp - re-infer graph result types ---------------------===//
+
+#include "passes/Passes.h"
+#include "ir/GraphOps.h"
+
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+
+namespace kiln {
+#define GEN_PASS_DEF_REFINESHAPES
+#include "passes/Passes.h.inc"
+} // namespace kiln
+
+using namespace mlir;
+
+namespace kiln {
+namespace {
+
+/// Whether `candidate` has every static dimension of `current` and more.
+static bool isMoreStatic(Type candidate, Type current) {
+  auto a = dyn_cast<RankedTensorType>(candidate);
+  auto b = dyn_cast<RankedTensorType>(current);
+  if (!a || !b || a == b || !graph::areCompatibleReturnTypes(b, a))
+    return false;
+  for (auto [x, y] : llvm::zip(a.getShape(), b.getShape()))
+    if (ShapedType::isDynamic(x) && !ShapedType::isDynamic(y))
+      return false;
+  return true;
+}
+
+struct RefineShapesPass : impl::RefineShapesBase<RefineShapesPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    func.walk([&](Operation *op) {
+      auto inferrable = dyn_cast<InferTypeOpInterface>(op);
+      if (!inferrable || !op->hasTrait<graph::OpTrait::RefinableResultTypes>())
+        return;
+      SmallVector<Type> inferred;
+      if (failed(inferrable.inferReturnTypes(
+              op->getContext(), std::nullopt, op->getOperands(), op->getAttrDictionary(),
+              op->getPropertiesStorage(), op->getRegions(), inferred)))
+        return;
+      for (auto [result, type] : llvm::zip(op->getResults(), inferred))
+        if (isMoreStatic(type, result.getType()))
+          result.setType(type);
+    });
+    // Keep the signature in step with what the function now returns.
+    Operation *terminator = func.getBody().back().getTerminator();
+    func.setType(FunctionType::get(&getContext(), func.getArgumentTypes(),
+                                   terminator->getOperandTypes()));
+  }
+};
+
+} // namespace
+} // namespace kiln
