@@ -71,19 +71,25 @@ LogicalResult importBinary(NodeImporter &node) {
 template <typename OpTy>
 LogicalResult importVariadic(NodeImporter &node) {
   Value acc = node.input(0);
-  for (size_t i = 1; i < node.numInputs() && acc; ++i)
-    acc = node.create<OpTy>(acc, node.input(i));
-  if (acc && node.numInputs() == 1)
+  for (size_t i = 1; i < node.numInputs(); ++i) {
+    OpTy op = node.create<OpTy>(acc, node.input(i));
+    if (!op)
+      return failure();
+    acc = op;
+  }
+  if (node.numInputs() == 1)
     acc = node.create<IdentityOp>(acc);
   return node.setResult(acc);
 }
 
 LogicalResult importMean(NodeImporter &node) {
   Value acc = node.input(0);
-  for (size_t i = 1; i < node.numInputs() && acc; ++i)
-    acc = node.create<AddOp>(acc, node.input(i));
-  if (!acc)
-    return failure();
+  for (size_t i = 1; i < node.numInputs(); ++i) {
+    AddOp op = node.create<AddOp>(acc, node.input(i));
+    if (!op)
+      return failure();
+    acc = op;
+  }
   Type element = node.inputType(0).getElementType();
   Value count = node.constScalar(element, double(node.numInputs()));
   return node.setResult(node.create<DivOp>(acc, count));

@@ -19,7 +19,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
-#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Path.h"
 
 using namespace mlir;
@@ -218,7 +218,7 @@ LogicalResult NodeImporter::setResults(ValueRange values) {
     if (RankedTensorType onnxType = inferredOutputType(i)) {
       Operation *def = value.getDefiningOp();
       if (def && def->hasTrait<graph::OpTrait::RefinableResultTypes>() &&
-          value.getType() != onnxType && graph::areCompatibleReturnTypes(value.getType(), onnxType))
+          graph::isMoreRefinedType(onnxType, value.getType()))
         value.setType(onnxType);
     }
     if (failed(graph.bind(node.output(i), value, location)))
@@ -277,7 +277,14 @@ RankedTensorType GraphImporter::inferredType(llvm::StringRef name) {
 }
 
 FailureOr<ElementsAttr> GraphImporter::convertTensor(onnx::TensorProto &tensor, Location loc) {
+  // Resource keys must re-parse as bare identifiers; ONNX names such as
+  // "onnx::Conv_239" or "/layer1/conv" do not.
   std::string blobName = tensor.name().empty() ? std::string("tensor") : tensor.name();
+  for (char &c : blobName)
+    if (!llvm::isAlnum(c) && c != '_' && c != '.')
+      c = '_';
+  if (!llvm::isAlpha(blobName.front()) && blobName.front() != '_')
+    blobName.insert(blobName.begin(), '_');
   auto attr = tensors.convert(tensor, blobName);
   if (!attr)
     return emitError(loc) << llvm::toString(attr.takeError());

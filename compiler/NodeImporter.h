@@ -96,6 +96,15 @@ public:
   /// with ONNX's shape inference where that is more precise.
   mlir::LogicalResult setResults(mlir::ValueRange values);
   mlir::LogicalResult setResult(mlir::Value value) { return setResults(value); }
+  /// Binds the single result of `op`; a null op (its build failed and was
+  /// diagnosed) is a failure.
+  template <typename OpTy,
+            typename = std::enable_if_t<std::is_base_of_v<mlir::OpState, OpTy>>>
+  mlir::LogicalResult setResult(OpTy op) {
+    if (!op)
+      return mlir::failure();
+    return setResults(op->getResults());
+  }
 
   //===-- Building ---------------------------------------------------------===//
   /// Builds an op at the node's location. For ops that infer their result

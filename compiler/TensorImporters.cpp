@@ -228,7 +228,7 @@ LogicalResult importSplit(NodeImporter &node) {
     shape[*axis] = known ? (*known)[i] : ShapedType::kDynamic;
     RankedTensorType type = RankedTensorType::get(shape, input.getElementType());
     if (RankedTensorType inferred = node.inferredOutputType(i))
-      if (graph::areCompatibleReturnTypes(type, inferred))
+      if (graph::isMoreRefinedType(inferred, type))
         type = inferred;
     types.push_back(type);
   }

@@ -39,5 +39,16 @@ bool kiln::graph::areCompatibleReturnTypes(TypeRange inferred, TypeRange actual)
   return true;
 }
 
+bool kiln::graph::isMoreRefinedType(Type candidate, Type current) {
+  auto a = dyn_cast<RankedTensorType>(candidate);
+  auto b = dyn_cast<RankedTensorType>(current);
+  if (!a || !b || a == b || !areCompatibleReturnTypes(b, a))
+    return false;
+  for (auto [x, y] : llvm::zip(a.getShape(), b.getShape()))
+    if (ShapedType::isDynamic(x) && !ShapedType::isDynamic(y))
+      return false;
+  return true;
+}
+
 #define GET_OP_CLASSES
 #include "ir/GraphOps.cpp.inc"

@@ -17,6 +17,10 @@ namespace kiln::graph {
 /// static than the inferred one.
 bool areCompatibleReturnTypes(mlir::TypeRange inferred, mlir::TypeRange actual);
 
+/// Whether `candidate` is compatible with `current`, keeps every static
+/// dimension of it, and knows at least one more.
+bool isMoreRefinedType(mlir::Type candidate, mlir::Type current);
+
 namespace OpTrait {
 /// See Graph_RefinableResultTypes in GraphBase.td.
 template <typename ConcreteType>

@@ -15,18 +15,6 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-/// Whether `candidate` has every static dimension of `current` and more.
-static bool isMoreStatic(Type candidate, Type current) {
-  auto a = dyn_cast<RankedTensorType>(candidate);
-  auto b = dyn_cast<RankedTensorType>(current);
-  if (!a || !b || a == b || !graph::areCompatibleReturnTypes(b, a))
-    return false;
-  for (auto [x, y] : llvm::zip(a.getShape(), b.getShape()))
-    if (ShapedType::isDynamic(x) && !ShapedType::isDynamic(y))
-      return false;
-  return true;
-}
-
 struct RefineShapesPass : impl::RefineShapesBase<RefineShapesPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -40,7 +28,7 @@ struct RefineShapesPass : impl::RefineShapesBase<RefineShapesPass> {
               op->getPropertiesStorage(), op->getRegions(), inferred)))
         return;
       for (auto [result, type] : llvm::zip(op->getResults(), inferred))
-        if (isMoreStatic(type, result.getType()))
+        if (graph::isMoreRefinedType(type, result.getType()))
           result.setType(type);
     });
     // Keep the signature in step with what the function now returns.

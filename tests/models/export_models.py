@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Exports the public test models with PyTorch (random weights, fixed seed).
+
+Usage: export_models.py OUTDIR [NAME ...] [--opset N]
+
+Models: resnet18, mobilenet_v2, bert_encoder, lstm, mlp_embedding.
+Each is written as OUTDIR/NAME.onnx (or NAME-opsetN.onnx when --opset is given).
+"""
+import argparse
+import os
+import sys
+
+import torch
+import torch.nn as nn
+
+
+class BertEncoder(nn.Module):
+    """A BERT-style encoder: token + position embeddings, LayerNorm, and
+    transformer encoder layers with GELU feed-forward blocks."""
+
+    def __init__(self, vocab=1000, hidden=128, heads=4, layers=2, seq=32):
+        super().__init__()
+        self.tokens = nn.Embedding(vocab, hidden)
+        self.positions = nn.Embedding(seq, hidden)
+        self.norm = nn.LayerNorm(hidden)
+        layer = nn.TransformerEncoderLayer(hidden, heads, dim_feedforward=4 * hidden,
+                                           dropout=0.0, activation="gelu",
+                                           batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, layers)
+        self.pooler = nn.Linear(hidden, hidden)
+        self.register_buffer("position_ids", torch.arange(seq).unsqueeze(0))
+
+    def forward(self, input_ids):
+        x = self.tokens(input_ids) + self.positions(self.position_ids)
+        x = self.encoder(self.norm(x))
+        return torch.tanh(self.pooler(x[:, 0]))
+
+
+class LSTMModel(nn.Module):
+    def __init__(self, features=16, hidden=32):
+        super().__init__()
+        self.lstm = nn.LSTM(features, hidden, num_layers=2, batch_first=True)
+        self.head = nn.Linear(hidden, 4)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        return self.head(y[:, -1])
+
+
+class MLPWithEmbedding(nn.Module):
+    def __init__(self, vocab=500, dim=32, dense=13):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab, dim)
+        self.mlp = nn.Sequential(nn.Linear(dim * 4 + dense, 64), nn.ReLU(),
+                                 nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 1))
+
+    def forward(self, ids, dense):
+        e = self.embedding(ids).flatten(1)
+        return torch.sigmoid(self.mlp(torch.cat([e, dense], dim=1)))
+
+
+def build(name):
+    torch.manual_seed(0)
+    if name == "resnet18":
+        import torchvision
+        return torchvision.models.resnet18(), (torch.randn(1, 3, 224, 224),), ["input"]
+    if name == "mobilenet_v2":
+        import torchvision
+        return torchvision.models.mobilenet_v2(), (torch.randn(1, 3, 224, 224),), ["input"]
+    if name == "bert_encoder":
+        return BertEncoder(), (torch.randint(0, 1000, (1, 32)),), ["input_ids"]
+    if name == "lstm":
+        return LSTMModel(), (torch.randn(1, 10, 16),), ["x"]
+    if name == "mlp_embedding":
+        return (MLPWithEmbedding(), (torch.randint(0, 500, (2, 4)), torch.randn(2, 13)),
+                ["ids", "dense"])
+    raise SystemExit(f"unknown model '{name}'")
+
+
+ALL = ["resnet18", "mobilenet_v2", "bert_encoder", "lstm", "mlp_embedding"]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("outdir")
+    parser.add_argument("names", nargs="*", default=ALL)
+    parser.add_argument("--opset", type=int, default=None)
+    args = parser.parse_args()
+    os.makedirs(args.outdir, exist_ok=True)
+    for name in args.names:
+        model, inputs, input_names = build(name)
+        model.eval()
+        suffix = f"-opset{args.opset}" if args.opset else ""
+        path = os.path.join(args.outdir, f"{name}{suffix}.onnx")
+        # Grad stays enabled: in eval mode under no_grad, PyTorch 1.13 routes
+        # TransformerEncoderLayer to a fused kernel that has no ONNX export.
+        torch.onnx.export(model, inputs, path, input_names=input_names,
+                          output_names=["output"], opset_version=args.opset or 13,
+                          do_constant_folding=True)
+        print(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
