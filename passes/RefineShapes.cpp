@@ -20,7 +20,9 @@ struct RefineShapesPass : impl::RefineShapesBase<RefineShapesPass> {
     func::FuncOp func = getOperation();
     func.walk([&](Operation *op) {
       auto inferrable = dyn_cast<InferTypeOpInterface>(op);
-      if (!inferrable || !op->hasTrait<graph::OpTrait::RefinableResultTypes>())
+      // Ops whose result type is tied to an operand (relu, clip...) follow
+      // their refined operand the same way.
+      if (!inferrable || !isa<graph::GraphDialect>(op->getDialect()))
         return;
       SmallVector<Type> inferred;
       if (failed(inferrable.inferReturnTypes(

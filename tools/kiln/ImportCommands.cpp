@@ -57,7 +57,7 @@ static int printModule(ModuleOp module, const std::string &path) {
   if (!importPrintWeights)
     flags.elideLargeResourceString(1024).elideLargeElementsAttrs(64);
   if (printLocations)
-    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/true);
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
   module->print(file->os(), flags);
   file->os() << "\n";
   file->keep();
