@@ -101,7 +101,7 @@ TEST_CASE("a conv + relu model imports with inferred shapes", "[importer]") {
   CHECK(resultType.getDimSize(3) == 8);
 }
 
-TEST_CASE("--input-shape specializes a symbolic dimension", "[importer]") {
+TEST_CASE("input shapes given by the user specialize a symbolic dimension", "[importer]") {
   MLIRContext context;
   kiln::LoadOptions options;
   options.inputShapes["x"] = {2, 3, 8, 8};
@@ -112,7 +112,7 @@ TEST_CASE("--input-shape specializes a symbolic dimension", "[importer]") {
   CHECK(cast<RankedTensorType>(func.getResultTypes()[0]).getDimSize(0) == 2);
 }
 
-TEST_CASE("--input-shape that contradicts the model is an error", "[importer]") {
+TEST_CASE("an input shape that contradicts the model is an error", "[importer]") {
   kiln::LoadOptions options;
   options.inputShapes["x"] = {1, 4, 8, 8};
   std::string bytes = makeConvRelu().SerializeAsString();
