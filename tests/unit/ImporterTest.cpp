@@ -33,10 +33,8 @@ onnx::ModelProto makeConvRelu(int64_t opset = 13) {
   tensorType->set_elem_type(onnx::TensorProto::FLOAT);
   for (int64_t d : {1, 3, 8, 8})
     tensorType->mutable_shape()->add_dim()->set_dim_value(d);
-  if (opset > 0) {
-    auto *batch = tensorType->mutable_shape()->mutable_dim(0);
-    batch->set_dim_param("N");
-  }
+  // A symbolic batch, as exporters write it.
+  tensorType->mutable_shape()->mutable_dim(0)->set_dim_param("N");
   auto *weight = graph->add_initializer();
   weight->set_name("w");
   weight->set_data_type(onnx::TensorProto::FLOAT);

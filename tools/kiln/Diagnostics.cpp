@@ -13,7 +13,6 @@ namespace kiln {
 
 static void describe(Location loc, llvm::raw_ostream &os, StringRef opType) {
   if (auto name = dyn_cast<NameLoc>(loc)) {
-    std::string file;
     if (auto child = dyn_cast<FileLineColLoc>(name.getChildLoc()))
       os << child.getFilename().getValue() << ": ";
     os << "node '" << name.getName().getValue() << "'";
