@@ -1,0 +1,19 @@
+//===- Passes.h - kiln code generation passes -------------------*- C++ -*-===//
+
+#ifndef KILN_CODEGEN_PASSES_H
+#define KILN_CODEGEN_PASSES_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace kiln::codegen {
+
+#define GEN_PASS_DECL
+#include "codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "codegen/Passes.h.inc"
+
+} // namespace kiln::codegen
+
+#endif // KILN_CODEGEN_PASSES_H
