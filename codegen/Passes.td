@@ -34,4 +34,84 @@ def LowerGraphToLinalg : Pass<"kiln-lower-graph-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def ExpandStridedCopies : Pass<"kiln-expand-strided-copies", "mlir::func::FuncOp"> {
+  let summary = "Turns memref.copy between non-contiguous buffers into loops";
+  let description = [{
+    Bufferization copies slices (concatenation, padding, out-params) with
+    `memref.copy`. Between identity layouts that becomes a `memcpy`; between
+    strided views upstream lowering would call `memrefCopy` from MLIR's runner
+    library, which generated code must not depend on. This pass rewrites the
+    strided ones as `linalg.copy`, which later lowers to plain loops.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def PackWeights : Pass<"kiln-pack-weights", "mlir::ModuleOp"> {
+  let summary = "Packs every constant buffer into one aligned weights blob";
+  let description = [{
+    After bufferization each weight is a `memref.global` constant. This pass
+    lays them out in one byte blob (each at a 64-byte aligned offset), stores
+    it as the `memref.global @kiln_weights` of `memref<Nxi8>`, and replaces
+    every `memref.get_global` of a weight with `kiln.weight_ref`. The blob is
+    either baked into the object or, with `--weights FILE`, written beside it
+    and handed in at run time. Resource blobs whose last use is packed are
+    released so weights are held once.
+  }];
+  let dependentDialects = ["kiln::lowlevel::KilnDialect", "mlir::memref::MemRefDialect"];
+}
+
+def PlanMemory : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
+  let summary = "Static, liveness-based placement of every buffer in one workspace arena";
+  let description = [{
+    Replaces each `memref.alloc` of a static shape with a `kiln.arena_slot`.
+    Each buffer is alive from its allocation to the last use of it or of any
+    view of it, measured in the order of the function's top-level operations
+    (a use inside a loop keeps the buffer alive for the whole loop). Buffers
+    are placed greedily by decreasing size at the lowest 64-byte aligned
+    offset that does not overlap a buffer alive at the same time (the
+    "greedy by size" planner TFLite Micro also uses). The function gets
+    `kiln.workspace_size` and `kiln.workspace_lower_bound`, the largest sum of
+    sizes alive at one point, so the plan's quality is visible.
+  }];
+  let dependentDialects = ["kiln::lowlevel::KilnDialect"];
+}
+
+def LowerABI : Pass<"kiln-lower-abi", "mlir::ModuleOp"> {
+  let summary = "Gives the entry function its workspace (and weights) arguments";
+  let description = [{
+    Appends the workspace arena (`memref<Sxi8>`, S = `kiln.workspace_size`)
+    and, for external weights, the weights blob to the entry function's
+    arguments, and rewrites `kiln.arena_slot` and `kiln.weight_ref` into
+    `memref.view`s of them (or of the embedded `@kiln_weights` global). Every
+    argument then lowers to one plain pointer.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main\"", "The model's entry function">,
+    Option<"externalWeights", "external-weights", "bool", "false",
+           "Weights are passed to the entry point instead of embedded">
+  ];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
+def CreateEntryPoint : Pass<"kiln-create-entry-point", "mlir::ModuleOp"> {
+  let summary = "Emits the C entry point NAME_run around the lowered model function";
+  let description = [{
+    Runs on the LLVM dialect. The model function (bare-pointer arguments:
+    inputs, outputs, workspace[, weights]) becomes internal, and a new
+    external function implements the header's ABI:
+    `int32_t NAME_run(const NAME_inputs *, NAME_outputs *, void *workspace,
+    [const void *weights,] kiln_context_t *)`. The input and output structs
+    are arrays of pointers in declaration order. A NULL buffer or a workspace
+    that is not aligned as the header says returns
+    KILN_STATUS_INVALID_ARGUMENT.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main\"", "The model's entry function">,
+    Option<"symbolName", "name", "std::string", "\"model\"", "NAME in NAME_run">,
+    Option<"externalWeights", "external-weights", "bool", "false",
+           "The entry point takes a weights pointer">
+  ];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

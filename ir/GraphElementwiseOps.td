@@ -36,15 +36,18 @@ def Graph_AtanhOp : Graph_FloatUnaryOp<"atanh", "atanh(x)">;
 
 def Graph_AbsOp : Graph_UnaryOp<"abs", Graph_NumericTensor> {
   let description = "Elementwise absolute value.";
+  let hasFolder = 1;
 }
 def Graph_NegOp : Graph_UnaryOp<"neg", Graph_NumericTensor> {
   let description = "Elementwise negation.";
+  let hasFolder = 1;
 }
 def Graph_SignOp : Graph_UnaryOp<"sign", Graph_NumericTensor> {
   let description = "Elementwise sign: -1, 0 or 1.";
 }
 def Graph_NotOp : Graph_UnaryOp<"not", Graph_BoolTensor> {
   let description = "Elementwise logical negation of an `i1` tensor.";
+  let hasFolder = 1;
 }
 def Graph_IdentityOp : Graph_UnaryOp<"identity", Graph_Tensor> {
   let description = [{
@@ -145,12 +148,24 @@ def Graph_IsInfOp : Graph_InferredOp<"is_inf"> {
 // Binary arithmetic, comparison and logic
 //===----------------------------------------------------------------------===//
 
-def Graph_AddOp : Graph_ArithmeticOp<"add", "lhs + rhs", [Commutative]>;
-def Graph_SubOp : Graph_ArithmeticOp<"sub", "lhs - rhs">;
-def Graph_MulOp : Graph_ArithmeticOp<"mul", "lhs * rhs", [Commutative]>;
-def Graph_DivOp : Graph_ArithmeticOp<"div", "lhs / rhs (integers truncate)">;
-def Graph_MaxOp : Graph_ArithmeticOp<"max", "max(lhs, rhs)", [Commutative]>;
-def Graph_MinOp : Graph_ArithmeticOp<"min", "min(lhs, rhs)", [Commutative]>;
+def Graph_AddOp : Graph_ArithmeticOp<"add", "lhs + rhs", [Commutative]> {
+  let hasFolder = 1;
+}
+def Graph_SubOp : Graph_ArithmeticOp<"sub", "lhs - rhs"> {
+  let hasFolder = 1;
+}
+def Graph_MulOp : Graph_ArithmeticOp<"mul", "lhs * rhs", [Commutative]> {
+  let hasFolder = 1;
+}
+def Graph_DivOp : Graph_ArithmeticOp<"div", "lhs / rhs (integers truncate)"> {
+  let hasFolder = 1;
+}
+def Graph_MaxOp : Graph_ArithmeticOp<"max", "max(lhs, rhs)", [Commutative]> {
+  let hasFolder = 1;
+}
+def Graph_MinOp : Graph_ArithmeticOp<"min", "min(lhs, rhs)", [Commutative]> {
+  let hasFolder = 1;
+}
 
 def Graph_ModOp : Graph_ArithmeticOp<"mod", "lhs mod rhs"> {
   let arguments = (ins Graph_NumericTensor:$lhs, Graph_NumericTensor:$rhs,
@@ -193,11 +208,21 @@ def Graph_BitShiftOp : Graph_ArithmeticOp<"bit_shift", "lhs << rhs or lhs >> rhs
   let description = "Shifts unsigned integers left (`shift_left`) or right.";
 }
 
-def Graph_EqualOp : Graph_CompareOp<"equal", "lhs == rhs">;
-def Graph_LessOp : Graph_CompareOp<"less", "lhs < rhs">;
-def Graph_LessOrEqualOp : Graph_CompareOp<"less_or_equal", "lhs <= rhs">;
-def Graph_GreaterOp : Graph_CompareOp<"greater", "lhs > rhs">;
-def Graph_GreaterOrEqualOp : Graph_CompareOp<"greater_or_equal", "lhs >= rhs">;
+def Graph_EqualOp : Graph_CompareOp<"equal", "lhs == rhs"> {
+  let hasFolder = 1;
+}
+def Graph_LessOp : Graph_CompareOp<"less", "lhs < rhs"> {
+  let hasFolder = 1;
+}
+def Graph_LessOrEqualOp : Graph_CompareOp<"less_or_equal", "lhs <= rhs"> {
+  let hasFolder = 1;
+}
+def Graph_GreaterOp : Graph_CompareOp<"greater", "lhs > rhs"> {
+  let hasFolder = 1;
+}
+def Graph_GreaterOrEqualOp : Graph_CompareOp<"greater_or_equal", "lhs >= rhs"> {
+  let hasFolder = 1;
+}
 
 def Graph_AndOp : Graph_LogicalOp<"and", "lhs and rhs">;
 def Graph_OrOp : Graph_LogicalOp<"or", "lhs or rhs">;
@@ -216,6 +241,7 @@ def Graph_WhereOp : Graph_InferredOp<"where"> {
                        Graph_Tensor:$rhs);
   let results = (outs Graph_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_CastOp : Graph_InferredOp<"cast"> {
@@ -231,6 +257,7 @@ def Graph_CastOp : Graph_InferredOp<"cast"> {
   }];
   let arguments = (ins Graph_Tensor:$input, TypeAttr:$to);
   let results = (outs Graph_Tensor:$output);
+  let hasFolder = 1;
 }
 
 #endif // KILN_IR_GRAPHELEMENTWISEOPS_TD

@@ -57,6 +57,7 @@ def Graph_SizeOp : Graph_InferredOp<"size"> {
   let description = "`%n = graph.size %x : (tensor<2x3xf32>) -> tensor<i64>`";
   let arguments = (ins Graph_Tensor:$input);
   let results = (outs Graph_I64Tensor:$output);
+  let hasFolder = 1;
 }
 
 def Graph_ConstantOfShapeOp : Graph_InferredOp<"constant_of_shape"> {
@@ -73,6 +74,7 @@ def Graph_ConstantOfShapeOp : Graph_InferredOp<"constant_of_shape"> {
   let arguments = (ins Graph_I64Tensor:$shape, ElementsAttr:$value);
   let results = (outs Graph_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_RangeOp : Graph_Op<"range", [AllTypesMatch<["start", "limit", "delta"]>]> {
@@ -86,6 +88,7 @@ def Graph_RangeOp : Graph_Op<"range", [AllTypesMatch<["start", "limit", "delta"]
   let results = (outs Graph_NumericTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -106,6 +109,7 @@ def Graph_ReshapeOp : Graph_InferredOp<"reshape"> {
                        DefaultValuedAttr<BoolAttr, "false">:$allowzero);
   let results = (outs Graph_Tensor:$reshaped);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_FlattenOp : Graph_InferredOp<"flatten"> {
@@ -121,6 +125,7 @@ def Graph_FlattenOp : Graph_InferredOp<"flatten"> {
   let arguments = (ins Graph_Tensor:$input, DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs Graph_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_TransposeOp : Graph_InferredOp<"transpose"> {
@@ -148,6 +153,7 @@ def Graph_SqueezeOp : Graph_InferredOp<"squeeze"> {
   let arguments = (ins Graph_Tensor:$data, Optional<Graph_I64Tensor>:$axes);
   let results = (outs Graph_Tensor:$squeezed);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_UnsqueezeOp : Graph_InferredOp<"unsqueeze"> {
@@ -163,6 +169,7 @@ def Graph_UnsqueezeOp : Graph_InferredOp<"unsqueeze"> {
   let arguments = (ins Graph_Tensor:$data, Graph_I64Tensor:$axes);
   let results = (outs Graph_Tensor:$expanded);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_ExpandOp : Graph_InferredOp<"expand"> {
@@ -196,6 +203,7 @@ def Graph_ConcatOp : Graph_InferredOp<"concat"> {
   let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Graph_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_SplitOp : Graph_Op<"split"> {
@@ -230,6 +238,7 @@ def Graph_SliceOp : Graph_InferredOp<"slice"> {
                        Graph_IndexTensor:$steps);
   let results = (outs Graph_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_PadOp : Graph_InferredOp<"pad"> {
@@ -282,6 +291,7 @@ def Graph_GatherOp : Graph_InferredOp<"gather"> {
   let arguments = (ins Graph_Tensor:$data, Graph_IndexTensor:$indices, I64Attr:$axis);
   let results = (outs Graph_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_GatherElementsOp : Graph_InferredOp<"gather_elements"> {

@@ -84,7 +84,15 @@ struct LowerGraphToLinalgPass
     populateReductionLoweringPatterns(converter, patterns);
 
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+
+    // The caller's input buffers are const in the entry-point ABI: one-shot
+    // bufferization must not reuse them for results.
+    auto readOnly = BoolAttr::get(context, false);
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal())
+        for (unsigned i = 0; i < func.getNumArguments(); ++i)
+          func.setArgAttr(i, "bufferization.writable", readOnly);
   }
 };
 

@@ -6,7 +6,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/Pipeline.h"
 #include "ir/GraphDialect.h"
+#include "ir/KilnDialect.h"
 #include "passes/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -18,10 +20,11 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   kiln::registerKilnPasses();
   kiln::codegen::registerKilnCodegenPasses();
+  kiln::codegen::registerPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<kiln::graph::GraphDialect>();
+  registry.insert<kiln::graph::GraphDialect, kiln::lowlevel::KilnDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "kiln optimizer driver\n", registry));
 }

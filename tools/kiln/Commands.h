@@ -34,7 +34,9 @@ bool parseInputShapes(std::map<std::string, std::vector<int64_t>> &shapes);
 /// Errors are printed; the return value is then null.
 mlir::OwningOpRef<mlir::ModuleOp> loadAndImport(mlir::MLIRContext &context,
                                                 const std::string &path,
-                                                std::unique_ptr<LoadedModel> &model);
+                                                std::unique_ptr<LoadedModel> &model,
+                                                const std::map<std::string, std::vector<int64_t>>
+                                                    &defaultShapes = {});
 
 } // namespace kiln
 

@@ -5,6 +5,9 @@
 
 #include "compiler/Importer.h"
 #include "passes/Passes.h"
+#include "tools/kiln/CompileDriver.h"
+
+#include "codegen/EntrySignature.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OperationSupport.h"
@@ -12,7 +15,10 @@
 #include "mlir/Support/FileUtilities.h"
 #include "mlir/Transforms/Passes.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <fmt/format.h>
 
 namespace cl = llvm::cl;
 using namespace mlir;
@@ -34,43 +40,48 @@ static cl::opt<bool> printLocations("print-locations",
 static cl::opt<std::string> compileInput(cl::Positional, cl::desc("<model.onnx>"),
                                          cl::Required, cl::sub(compileCommand));
 static cl::opt<std::string> compileOutput(
-    "o", cl::desc("Output directory for the object and header; with --emit=STAGE other than "
-                  "obj, the file to print to (default: stdout)"),
-    cl::value_desc("path"), cl::init("-"), cl::sub(compileCommand));
-enum class Stage { Graph, GraphOpt, Obj };
-static cl::opt<Stage> emitStage(
-    "emit", cl::desc("What to produce"), cl::init(Stage::Obj),
-    cl::values(clEnumValN(Stage::Graph, "graph", "the graph dialect right after import"),
-               clEnumValN(Stage::GraphOpt, "graph-opt",
-                          "the graph dialect after graph-level simplification"),
-               clEnumValN(Stage::Obj, "obj", "an object file and a C header (default)")),
+    "o",
+    cl::desc("Output directory for the object and header (default: .); with --emit=STAGE "
+             "other than obj, the file to print to (default: stdout)"),
+    cl::value_desc("path"), cl::sub(compileCommand));
+static cl::opt<codegen::Stage> emitStage(
+    "emit", cl::desc("What to produce"), cl::init(codegen::Stage::Obj),
+    cl::values(
+        clEnumValN(codegen::Stage::Graph, "graph", "the graph dialect right after import"),
+        clEnumValN(codegen::Stage::GraphOpt, "graph-opt",
+                   "the graph dialect after graph-level simplification"),
+        clEnumValN(codegen::Stage::Linalg, "linalg", "linalg/tensor ops on tensors"),
+        clEnumValN(codegen::Stage::Tiled, "tiled", "after fusion, tiling and vectorization"),
+        clEnumValN(codegen::Stage::Buffers, "buffers",
+                   "after bufferization and the static memory plan"),
+        clEnumValN(codegen::Stage::LLVMDialect, "llvm-dialect", "the LLVM dialect"),
+        clEnumValN(codegen::Stage::LLVMIR, "llvm", "LLVM IR, optimized"),
+        clEnumValN(codegen::Stage::Asm, "asm", "target assembly"),
+        clEnumValN(codegen::Stage::Obj, "obj", "an object file and a C header (default)")),
     cl::sub(compileCommand));
+static cl::opt<std::string> compileName(
+    "name", cl::desc("NAME of NAME.o, NAME.h and NAME_run (default: the model file's stem)"),
+    cl::sub(compileCommand));
+static cl::opt<unsigned> compileOptLevel("O", cl::desc("Optimization level 0..3 (default 2)"),
+                                         cl::Prefix, cl::init(2), cl::sub(compileCommand));
+static cl::opt<std::string> compileWeights(
+    "weights",
+    cl::desc("Write the weights to OUT/NAME.weights instead of the object; 'file' is the only "
+             "value (NAME_run then takes the weights)"),
+    cl::value_desc("file"), cl::sub(compileCommand));
+static cl::opt<std::string> compileTriple("target",
+                                          cl::desc("Target triple (default: this machine)"),
+                                          cl::sub(compileCommand));
+static cl::opt<std::string> compileCpu("cpu", cl::desc("Target CPU (default: this machine's)"),
+                                       cl::sub(compileCommand));
+static cl::opt<std::string> compileFeatures(
+    "features", cl::desc("Target features, e.g. +avx2,-avx512f"), cl::sub(compileCommand));
 
-/// Writes `module` to `path` ("-" for stdout). Weights above 1 KiB are
-/// elided unless asked for, so a dump of a real model stays readable.
 static int printModule(ModuleOp module, const std::string &path) {
-  std::string error;
-  auto file = openOutputFile(path, &error);
-  if (!file)
-    return reportUserError("cannot write '" + path + "': " + error);
-  OpPrintingFlags flags;
-  if (!importPrintWeights)
-    flags.elideLargeResourceString(1024).elideLargeElementsAttrs(64);
-  if (printLocations)
-    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
-  module->print(file->os(), flags);
-  file->os() << "\n";
-  file->keep();
-  return kExitOk;
+  return printModuleTo(module, path, importPrintWeights, printLocations);
 }
 
-static std::unique_ptr<MLIRContext> makeContext() {
-  auto context = std::make_unique<MLIRContext>();
-  registerImportDialects(*context);
-  // kiln reports the errors itself; the verifier's op dumps are noise.
-  context->printOpOnDiagnostic(false);
-  return context;
-}
+static std::unique_ptr<MLIRContext> makeContext() { return makeCompilerContext(); }
 
 int runImport() {
   auto context = makeContext();
@@ -82,38 +93,59 @@ int runImport() {
   return printModule(*module, importOutput);
 }
 
-/// The graph-level pipeline kiln runs before lowering.
-static void buildGraphOptPipeline(PassManager &pm) {
-  pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createRefineShapes());
-  pm.addPass(createCSEPass());
-  pm.addPass(createCanonicalizerPass());
+std::string getDefaultModelName(llvm::StringRef modelPath) {
+  return codegen::sanitizeIdentifier(llvm::sys::path::stem(modelPath));
 }
 
 int runCompile() {
+  if (compileOptLevel > 3)
+    return reportUserError("-O" + std::to_string(compileOptLevel) + " is not a level (use -O0..-O3)");
+  if (!compileWeights.empty() && compileWeights != "file")
+    return reportUserError("--weights takes 'file' (write OUT/NAME.weights), not '" +
+                           compileWeights + "'");
   auto context = makeContext();
   DiagnosticPrinter diagnostics(*context);
   std::unique_ptr<LoadedModel> model;
   OwningOpRef<ModuleOp> module = loadAndImport(*context, compileInput, model);
   if (!module)
     return kExitUserError;
-  if (emitStage == Stage::Graph)
-    return printModule(*module, compileOutput);
 
-  PassManager pm(context.get());
-  buildGraphOptPipeline(pm);
-  if (failed(pm.run(*module)))
-    return kExitUserError;
-  if (emitStage == Stage::GraphOpt)
-    return printModule(*module, compileOutput);
+  CompileRequest request;
+  request.sourceName = llvm::sys::path::filename(compileInput).str();
+  request.emit = emitStage;
+  bool toDirectory = emitStage == codegen::Stage::Obj;
+  request.outputDirectory = compileOutput.empty() ? "." : compileOutput.getValue();
+  request.stagePath = compileOutput.empty() ? "-" : compileOutput.getValue();
+  (void)toDirectory;
+  request.pipeline.symbolName =
+      compileName.empty() ? getDefaultModelName(compileInput) : compileName.getValue();
+  if (codegen::sanitizeIdentifier(request.pipeline.symbolName) != request.pipeline.symbolName)
+    return reportUserError("--name '" + request.pipeline.symbolName +
+                           "' is not a C identifier");
+  request.pipeline.optLevel = static_cast<int>(compileOptLevel);
+  request.pipeline.externalWeights = !compileWeights.empty();
+  request.target.triple = compileTriple;
+  request.target.cpu = compileCpu;
+  request.target.features = compileFeatures;
+  request.printWeights = importPrintWeights;
+  request.printLocations = printLocations;
 
-  return reportUserError("native code generation (--emit=obj) is not implemented yet; "
-                         "use --emit=graph or --emit=graph-opt");
+  CompileResult result;
+  if (int code = compileModule(module, request, result))
+    return code;
+  if (emitStage != codegen::Stage::Obj)
+    return kExitOk;
+  llvm::outs() << fmt::format(
+      "kiln: wrote {} and {}{}{}\n"
+      "  weights   {:>12} bytes{}\n"
+      "  workspace {:>12} bytes (lower bound {})\n"
+      "  link: cc app.c {} -L{} -lkiln_rt -lpthread -lm\n",
+      result.objectPath, result.headerPath, result.weightsPath.empty() ? "" : " and ",
+      result.weightsPath, result.weightsSize,
+      result.weightsPath.empty() ? " (in the object)" : "", result.workspaceSize,
+      result.workspaceLowerBound, result.objectPath, request.outputDirectory);
+  return kExitOk;
 }
 
-int runRun() {
-  return reportUserError("'kiln run' needs native code generation, which is not "
-                         "implemented yet");
-}
 
 } // namespace kiln

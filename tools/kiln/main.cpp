@@ -57,10 +57,15 @@ bool parseInputShapes(std::map<std::string, std::vector<int64_t>> &shapes) {
 
 mlir::OwningOpRef<mlir::ModuleOp> loadAndImport(mlir::MLIRContext &context,
                                                 const std::string &path,
-                                                std::unique_ptr<LoadedModel> &model) {
+                                                std::unique_ptr<LoadedModel> &model,
+                                                const std::map<std::string, std::vector<int64_t>>
+                                                    &defaultShapes) {
   LoadOptions options;
   if (!parseInputShapes(options.inputShapes))
     return nullptr;
+  // Shapes the user spelled out win over those a caller derived.
+  for (const auto &[name, shape] : defaultShapes)
+    options.inputShapes.emplace(name, shape);
   auto loaded = loadModel(path, options);
   if (!loaded) {
     llvm::errs() << llvm::toString(loaded.takeError()) << "\n";

@@ -1,0 +1,363 @@
+//===- PoolLowering.cpp - graph-to-linalg patterns: pooling --------------===//
+//
+// MaxPool, AveragePool, LpPool and the global pools. Window pools pad their
+// input with the reduction's identity (-inf for max, 0 for sums), including
+// the extra end padding that ceil_mode's last partial window reaches, then
+// reduce windows with linalg.pooling_* (1-D and 2-D) or a linalg.generic
+// over a kernel-shaped placeholder tensor, which gives the window loops
+// their bounds.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/GraphToLinalg/NNPatterns.h"
+#include "ir/GraphOps.h"
+#include "ir/ShapeInference.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace kiln::codegen {
+namespace {
+
+using CombineFn = function_ref<Value(OpBuilder &, Location, Value element, Value acc)>;
+
+/// Where the windows of a pool read: pads for every input dimension (N and C
+/// unpadded), with ceil_mode's overhang folded into the end padding.
+struct PoolGeometry {
+  SmallVector<int64_t> onnxPads; // begins then ends, spatial dims only
+  SmallVector<int64_t> low, high;
+};
+
+template <typename OpTy>
+FailureOr<PoolGeometry> computePoolGeometry(OpTy op, RankedTensorType inputType,
+                                            RankedTensorType resultType) {
+  int64_t spatial = inputType.getRank() - 2;
+  ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                    dilations = op.getDilations();
+  PoolGeometry geometry;
+  geometry.onnxPads =
+      resolveWindowPads(op.getAutoPad(), op.getPads(), inputType.getShape().drop_front(2),
+                        kernel, strides, dilations);
+  geometry.low.assign(2, 0);
+  geometry.high.assign(2, 0);
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = inputType.getDimSize(i + 2), out = resultType.getDimSize(i + 2);
+    int64_t padBegin = geometry.onnxPads[i], padEnd = geometry.onnxPads[i + spatial];
+    int64_t expected = graph::windowOutputSize(in, kernel[i], strides[i], dilations[i],
+                                               padBegin, padEnd, op.getCeilMode());
+    if (expected != out) {
+      op.emitError() << "pooling result " << resultType
+                     << " does not match the window arithmetic (spatial dimension " << i
+                     << " should be " << expected << ")";
+      return failure();
+    }
+    int64_t reach = (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1;
+    geometry.low.push_back(padBegin);
+    geometry.high.push_back(padEnd + std::max<int64_t>(0, reach - (in + padBegin + padEnd)));
+  }
+  return geometry;
+}
+
+/// Reduces each window of `padded` (N x C x P...) into `init` (N x C x O...)
+/// with `combine`. The kernel-shaped tensor.empty only supplies the window
+/// loop bounds, as linalg's named pooling ops do.
+Value createWindowGeneric(OpBuilder &b, Location loc, Value padded, Value init,
+                          ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> dilations, CombineFn combine) {
+  MLIRContext *context = b.getContext();
+  auto initType = cast<RankedTensorType>(init.getType());
+  int64_t spatial = static_cast<int64_t>(kernel.size());
+  Value window = b.create<tensor::EmptyOp>(loc, kernel, initType.getElementType());
+  int64_t numLoops = 2 + 2 * spatial;
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
+  SmallVector<AffineExpr> inputExprs{dim(0), dim(1)}, windowExprs, outputExprs{dim(0), dim(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
+    inputExprs.push_back(o * strides[i] + k * dilations[i]);
+    windowExprs.push_back(k);
+    outputExprs.push_back(o);
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inputExprs, context),
+                              AffineMap::get(numLoops, 0, windowExprs, context),
+                              AffineMap::get(numLoops, 0, outputExprs, context)};
+  SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  return b
+      .create<linalg::GenericOp>(
+          loc, TypeRange{initType}, ValueRange{padded, window}, ValueRange{init}, maps,
+          iterators,
+          [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+            nested.create<linalg::YieldOp>(nestedLoc,
+                                           combine(nested, nestedLoc, args[0], args[2]));
+          })
+      .getResult(0);
+}
+
+/// linalg.pooling_ncw_* / pooling_nchw_* when the pool has 1 or 2 spatial
+/// dimensions, the generic window reduction otherwise.
+template <typename Pool1D, typename Pool2D>
+Value createPooling(OpBuilder &b, Location loc, Value padded, Value init,
+                    ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                    ArrayRef<int64_t> dilations, bool allowNamed, CombineFn combine) {
+  auto initType = cast<RankedTensorType>(init.getType());
+  if (allowNamed && (kernel.size() == 1 || kernel.size() == 2)) {
+    Value window = b.create<tensor::EmptyOp>(loc, kernel, initType.getElementType());
+    Attribute stridesAttr = b.getI64TensorAttr(strides);
+    Attribute dilationsAttr = b.getI64TensorAttr(dilations);
+    if (kernel.size() == 1)
+      return b
+          .create<Pool1D>(loc, TypeRange{initType}, ValueRange{padded, window},
+                          ValueRange{init}, stridesAttr, dilationsAttr)
+          .getResult(0);
+    return b
+        .create<Pool2D>(loc, TypeRange{initType}, ValueRange{padded, window},
+                        ValueRange{init}, stridesAttr, dilationsAttr)
+        .getResult(0);
+  }
+  return createWindowGeneric(b, loc, padded, init, kernel, strides, dilations, combine);
+}
+
+Value addCombine(OpBuilder &b, Location loc, Value element, Value acc) {
+  return createAdd(b, loc, acc, element);
+}
+
+struct MaxPoolLowering : OpConversionPattern<graph::MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(graph::MaxPoolOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = convertTensorType(*getTypeConverter(), op.getType());
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    FailureOr<PoolGeometry> geometry = computePoolGeometry(op, inputType, resultType);
+    if (failed(geometry))
+      return failure();
+    Type elementType = resultType.getElementType();
+    bool isFloat = isa<FloatType>(elementType);
+    bool isUnsigned = isUnsignedInteger(getElementTypeOrSelf(op.getInput().getType())) ||
+                      elementType.isInteger(1);
+    // Padding never wins the max: it is the type's lowest value.
+    Value lowest = createLowestValue(rewriter, loc, elementType, isUnsigned);
+    Value padded = createPadded(rewriter, loc, input, geometry->low, geometry->high, lowest);
+    Value init = createFilledTensor(rewriter, loc, resultType, lowest);
+    auto combine = [&](OpBuilder &b, Location l, Value element, Value acc) -> Value {
+      if (isFloat)
+        return b.create<arith::MaximumFOp>(l, element, acc);
+      if (isUnsigned)
+        return b.create<arith::MaxUIOp>(l, element, acc);
+      return b.create<arith::MaxSIOp>(l, element, acc);
+    };
+    // The named NCHW max pools compare signed, so unsigned types go generic.
+    Value result = createPooling<linalg::PoolingNcwMaxOp, linalg::PoolingNchwMaxOp>(
+        rewriter, loc, padded, init, op.getKernelShape(), op.getStrides(), op.getDilations(),
+        /*allowNamed=*/!isUnsigned, combine);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Number of window taps of each output position along one dimension that
+/// fall inside [begin, end) of the padded input.
+SmallVector<int64_t> countTaps(int64_t outputSize, int64_t kernel, int64_t stride,
+                               int64_t dilation, int64_t begin, int64_t end) {
+  SmallVector<int64_t> counts;
+  for (int64_t o = 0; o < outputSize; ++o) {
+    int64_t count = 0;
+    for (int64_t k = 0; k < kernel; ++k) {
+      int64_t position = o * stride + k * dilation;
+      count += position >= begin && position < end;
+    }
+    counts.push_back(count);
+  }
+  return counts;
+}
+
+/// Sum of each window divided by its tap count: every tap inside the input
+/// and, with count_include_pad, inside the explicit pads, but never the
+/// ceil_mode overhang (as ONNX Runtime and PyTorch count). When all windows
+/// have the full kernel the divisor is one constant; otherwise it is a
+/// constant tensor over the output's spatial positions.
+struct AveragePoolLowering : OpConversionPattern<graph::AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(graph::AveragePoolOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = convertTensorType(*getTypeConverter(), op.getType());
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    FailureOr<PoolGeometry> geometry = computePoolGeometry(op, inputType, resultType);
+    if (failed(geometry))
+      return failure();
+    Type elementType = resultType.getElementType();
+    Value zero = createScalarConstant(rewriter, loc, elementType, 0);
+    Value padded = createPadded(rewriter, loc, input, geometry->low, geometry->high, zero);
+    Value init = createFilledTensor(rewriter, loc, resultType, zero);
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      dilations = op.getDilations();
+    Value sums = createPooling<linalg::PoolingNcwSumOp, linalg::PoolingNchwSumOp>(
+        rewriter, loc, padded, init, kernel, strides, dilations, true, addCombine);
+
+    int64_t spatial = inputType.getRank() - 2;
+    SmallVector<SmallVector<int64_t>> counts;
+    bool uniform = true;
+    int64_t fullWindow = 1;
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t in = inputType.getDimSize(i + 2);
+      int64_t padBegin = geometry->onnxPads[i], padEnd = geometry->onnxPads[i + spatial];
+      int64_t begin = op.getCountIncludePad() ? 0 : padBegin;
+      int64_t end = op.getCountIncludePad() ? in + padBegin + padEnd : padBegin + in;
+      counts.push_back(countTaps(resultType.getDimSize(i + 2), kernel[i], strides[i],
+                                 dilations[i], begin, end));
+      uniform &= llvm::all_of(counts.back(), [&](int64_t c) { return c == kernel[i]; });
+      fullWindow *= kernel[i];
+    }
+
+    Value result;
+    if (uniform) {
+      Value divisor = createScalarConstant(rewriter, loc, elementType, fullWindow);
+      result = createElementwiseGeneric(
+          rewriter, loc, resultType, {sums},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return b.create<arith::DivFOp>(l, args[0], divisor);
+          });
+    } else {
+      // Divisors over [1, 1, O1, ..., On], row-major.
+      SmallVector<int64_t> divisorShape{1, 1};
+      divisorShape.append(resultType.getShape().begin() + 2, resultType.getShape().end());
+      auto divisorType = RankedTensorType::get(divisorShape, elementType);
+      SmallVector<Attribute> divisors;
+      SmallVector<int64_t> position(spatial, 0);
+      for (int64_t flat = 0, e = divisorType.getNumElements(); flat < e; ++flat) {
+        int64_t divisor = 1;
+        for (int64_t i = 0; i < spatial; ++i)
+          divisor *= counts[i][position[i]];
+        divisors.push_back(rewriter.getFloatAttr(elementType, double(divisor)));
+        for (int64_t i = spatial - 1; i >= 0; --i) {
+          if (++position[i] < divisorShape[i + 2])
+            break;
+          position[i] = 0;
+        }
+      }
+      Value divisorTensor = rewriter.create<arith::ConstantOp>(
+          loc, DenseElementsAttr::get(divisorType, divisors));
+      result = createElementwiseGeneric(
+          rewriter, loc, resultType, {sums, divisorTensor},
+          [](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return b.create<arith::DivFOp>(l, args[0], args[1]);
+          });
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// (sum over the window of |x|^p)^(1/p); zero padding adds nothing.
+struct LpPoolLowering : OpConversionPattern<graph::LpPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(graph::LpPoolOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    int64_t p = op.getP();
+    if (p < 1)
+      return op.emitError() << "lp_pool needs p >= 1, got " << p;
+    Location loc = op.getLoc();
+    RankedTensorType resultType = convertTensorType(*getTypeConverter(), op.getType());
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    FailureOr<PoolGeometry> geometry = computePoolGeometry(op, inputType, resultType);
+    if (failed(geometry))
+      return failure();
+    Type elementType = resultType.getElementType();
+    Value zero = createScalarConstant(rewriter, loc, elementType, 0);
+    Value exponent = createScalarConstant(rewriter, loc, elementType, double(p));
+    Value rootExponent = createScalarConstant(rewriter, loc, elementType, 1.0 / double(p));
+    Value padded = createPadded(rewriter, loc, input, geometry->low, geometry->high, zero);
+    Value init = createFilledTensor(rewriter, loc, resultType, zero);
+    Value sums = createWindowGeneric(
+        rewriter, loc, padded, init, op.getKernelShape(), op.getStrides(),
+        op.getDilations(), [&](OpBuilder &b, Location l, Value element, Value acc) -> Value {
+          Value magnitude = b.create<math::AbsFOp>(l, element);
+          Value power = magnitude;
+          if (p == 2)
+            power = b.create<arith::MulFOp>(l, element, element);
+          else if (p != 1)
+            power = b.create<math::PowFOp>(l, magnitude, exponent);
+          return b.create<arith::AddFOp>(l, acc, power);
+        });
+    Value result = sums;
+    if (p != 1)
+      result = createElementwiseGeneric(
+          rewriter, loc, resultType, {sums}, [&](OpBuilder &b, Location l, ValueRange args) {
+            if (p == 2)
+              return b.create<math::SqrtOp>(l, args[0]).getResult();
+            return b.create<math::PowFOp>(l, args[0], rootExponent).getResult();
+          });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Global pools reduce every spatial dimension; the keep-dims reduction
+/// result already has the N x C x 1 x ... x 1 result shape.
+template <typename OpTy, bool isMax>
+struct GlobalPoolLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    RankedTensorType resultType = convertTensorType(*this->getTypeConverter(), op.getType());
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    Type elementType = resultType.getElementType();
+    SmallVector<int64_t> spatialDims;
+    int64_t count = 1;
+    for (int64_t d = 2; d < inputType.getRank(); ++d) {
+      spatialDims.push_back(d);
+      count *= inputType.getDimSize(d);
+    }
+    Value initValue = isMax ? createLowestValue(rewriter, loc, elementType, false)
+                            : createScalarConstant(rewriter, loc, elementType, 0);
+    Value reduced = createReduction(
+        rewriter, loc, inputType.getShape(), spatialDims, {input}, {initValue},
+        [](OpBuilder &b, Location l, ValueRange in, ValueRange acc) -> SmallVector<Value> {
+          if (isMax)
+            return {b.create<arith::MaximumFOp>(l, in[0], acc[0])};
+          return {b.create<arith::AddFOp>(l, acc[0], in[0])};
+        })[0];
+    if (!isMax) {
+      Value divisor = createScalarConstant(rewriter, loc, elementType, double(count));
+      reduced = createElementwiseGeneric(
+          rewriter, loc, resultType, {reduced},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return b.create<arith::DivFOp>(l, args[0], divisor);
+          });
+    }
+    rewriter.replaceOp(op, reduced);
+    return success();
+  }
+};
+
+} // namespace
+
+void populatePoolLoweringPatterns(const TypeConverter &converter,
+                                  RewritePatternSet &patterns) {
+  patterns.add<MaxPoolLowering, AveragePoolLowering, LpPoolLowering,
+               GlobalPoolLowering<graph::GlobalAveragePoolOp, false>,
+               GlobalPoolLowering<graph::GlobalMaxPoolOp, true>>(converter,
+                                                                  patterns.getContext());
+}
+
+} // namespace kiln::codegen

@@ -1,0 +1,209 @@
+//===- Pipeline.cpp - kiln's compilation stages as pass pipelines ----------===//
+
+#include "codegen/Pipeline.h"
+
+#include "codegen/Passes.h"
+#include "passes/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "ir/KilnDialect.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace kiln::codegen {
+
+const char *getStageName(Stage stage) {
+  switch (stage) {
+  case Stage::Graph:
+    return "graph";
+  case Stage::GraphOpt:
+    return "graph-opt";
+  case Stage::Linalg:
+    return "linalg";
+  case Stage::Tiled:
+    return "tiled";
+  case Stage::Buffers:
+    return "buffers";
+  case Stage::LLVMDialect:
+    return "llvm-dialect";
+  case Stage::LLVMIR:
+    return "llvm";
+  case Stage::Asm:
+    return "asm";
+  case Stage::Obj:
+    return "obj";
+  }
+  return "unknown";
+}
+
+void addGraphOptPasses(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addPass(createCanonicalizerPass());
+  // Each round of refinement can make more shape arithmetic foldable (a
+  // slice of a shape becomes static only once the shape is); three rounds
+  // cover the chains PyTorch exports.
+  for (int round = 0; round < 3; ++round) {
+    pm.addNestedPass<func::FuncOp>(createRefineShapes());
+    pm.addPass(createCanonicalizerPass());
+  }
+  pm.addPass(createCSEPass());
+}
+
+void addLinalgPasses(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addPass(createLowerGraphToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
+  if (options.optLevel > 0) {
+    // Chains of elementwise ops become one loop nest.
+    pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+}
+
+void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &options) {
+  bufferization::OneShotBufferizationOptions bufferization;
+  bufferization.bufferizeFunctionBoundaries = true;
+  bufferization.setFunctionBoundaryTypeConversion(
+      bufferization::LayoutMapOption::IdentityLayoutMap);
+  bufferization.unknownTypeConverterFn =
+      [](Value value, Attribute memorySpace, const bufferization::BufferizationOptions &) {
+        return bufferization::getMemRefTypeWithStaticIdentityLayout(
+            cast<TensorType>(value.getType()), memorySpace);
+      };
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  // Results become caller-provided out-params; results that are fresh
+  // allocations are computed in place in the caller's buffer.
+  bufferization::BufferResultsToOutParamsOpts outParams;
+  outParams.addResultAttribute = true;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createPackWeights());
+  pm.addNestedPass<func::FuncOp>(createExpandStridedCopies());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createPlanMemory());
+}
+
+void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
+  LowerABIOptions abi;
+  abi.entryName = options.entryName;
+  abi.externalWeights = options.externalWeights;
+  pm.addPass(createLowerABI(abi));
+  pm.addPass(createConvertSCFToCFPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  CreateEntryPointOptions entry;
+  entry.entryName = options.entryName;
+  entry.symbolName = options.symbolName;
+  entry.externalWeights = options.externalWeights;
+  pm.addPass(createCreateEntryPoint(entry));
+  pm.addPass(createCanonicalizerPass());
+}
+
+void addPipelineStages(OpPassManager &pm, Stage from, Stage to,
+                       const PipelineOptions &options) {
+  using Adder = void (*)(OpPassManager &, const PipelineOptions &);
+  const std::pair<Stage, Adder> stages[] = {
+      {Stage::GraphOpt, addGraphOptPasses},   {Stage::Linalg, addLinalgPasses},
+      {Stage::Tiled, addTilingPasses},        {Stage::Buffers, addBufferizationPasses},
+      {Stage::LLVMDialect, addLLVMDialectPasses},
+  };
+  for (auto [stage, add] : stages)
+    if (stage > from && stage <= to)
+      add(pm, options);
+}
+
+void registerCodegenDialects(DialectRegistry &registry) {
+  registry.insert<arith::ArithDialect, bufferization::BufferizationDialect,
+                  cf::ControlFlowDialect, linalg::LinalgDialect, LLVM::LLVMDialect,
+                  math::MathDialect, memref::MemRefDialect, scf::SCFDialect,
+                  tensor::TensorDialect, lowlevel::KilnDialect>();
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+}
+
+namespace {
+struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
+  Option<std::string> entry{*this, "entry", llvm::cl::desc("Entry function"),
+                            llvm::cl::init("main")};
+  Option<std::string> name{*this, "name", llvm::cl::desc("NAME in NAME_run"),
+                           llvm::cl::init("model")};
+  Option<int> optLevel{*this, "opt-level", llvm::cl::desc("0..3"), llvm::cl::init(2)};
+  Option<bool> externalWeights{*this, "external-weights",
+                               llvm::cl::desc("Weights passed to NAME_run"),
+                               llvm::cl::init(false)};
+
+  PipelineOptions get() const {
+    PipelineOptions options;
+    options.entryName = entry;
+    options.symbolName = name;
+    options.optLevel = optLevel;
+    options.externalWeights = externalWeights;
+    return options;
+  }
+};
+
+template <void (*Add)(OpPassManager &, const PipelineOptions &)>
+void registerStage(const char *argument, const char *description) {
+  PassPipelineRegistration<PipelineCLOptions>(
+      argument, description,
+      [](OpPassManager &pm, const PipelineCLOptions &options) { Add(pm, options.get()); });
+}
+} // namespace
+
+void registerPipelines() {
+  registerStage<addGraphOptPasses>("kiln-graph-opt-pipeline",
+                                   "graph → graph-opt: graph-level simplification");
+  registerStage<addLinalgPasses>("kiln-linalg-pipeline",
+                                 "graph-opt → linalg: lowering to linalg on tensors");
+  registerStage<addTilingPasses>("kiln-tiled-pipeline",
+                                 "linalg → tiled: fusion, tiling and vectorization");
+  registerStage<addBufferizationPasses>(
+      "kiln-buffers-pipeline", "tiled → buffers: bufferization and the memory plan");
+  registerStage<addLLVMDialectPasses>("kiln-llvm-dialect-pipeline",
+                                      "buffers → llvm-dialect: the ABI and LLVM dialect");
+}
+
+} // namespace kiln::codegen

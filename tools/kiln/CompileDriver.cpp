@@ -1,0 +1,220 @@
+//===- CompileDriver.cpp - model to object file, shared by compile and run --===//
+
+#include "tools/kiln/CompileDriver.h"
+#include "tools/kiln/Diagnostics.h"
+
+#include "codegen/HeaderWriter.h"
+#include "compiler/Importer.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+#include <fmt/format.h>
+
+using namespace mlir;
+using kiln::codegen::Stage;
+
+namespace kiln {
+
+std::unique_ptr<MLIRContext> makeCompilerContext() {
+  DialectRegistry registry;
+  codegen::registerCodegenDialects(registry);
+  auto context = std::make_unique<MLIRContext>(registry);
+  registerImportDialects(*context);
+  // kiln reports the errors itself; the verifier's op dumps are noise.
+  context->printOpOnDiagnostic(false);
+  return context;
+}
+
+int printModuleTo(ModuleOp module, const std::string &path, bool printWeights,
+                  bool printLocations) {
+  std::string error;
+  auto file = openOutputFile(path, &error);
+  if (!file)
+    return reportUserError("cannot write '" + path + "': " + error);
+  OpPrintingFlags flags;
+  if (!printWeights)
+    flags.elideLargeResourceString(1024).elideLargeElementsAttrs(64);
+  if (printLocations)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  module->print(file->os(), flags);
+  file->os() << "\n";
+  file->keep();
+  return kExitOk;
+}
+
+static std::string getExecutableDirectory() {
+  static int anchor;
+  std::string path = llvm::sys::fs::getMainExecutable("kiln", &anchor);
+  return llvm::sys::path::parent_path(path).str();
+}
+
+std::string getRuntimeLibraryPath() {
+  llvm::SmallString<256> path(getExecutableDirectory());
+  llvm::sys::path::append(path, "..", "lib", "libkiln_rt.a");
+  return std::string(path);
+}
+
+std::string getRuntimeHeaderPath() {
+  llvm::SmallString<256> path(getExecutableDirectory());
+  llvm::sys::path::append(path, "..", "include", "kiln_rt.h");
+  return std::string(path);
+}
+
+static int writeFile(const std::string &path, llvm::StringRef contents) {
+  std::error_code error;
+  llvm::raw_fd_ostream os(path, error);
+  if (error)
+    return reportUserError("cannot write '" + path + "': " + error.message());
+  os << contents;
+  return kExitOk;
+}
+
+static int copyFile(const std::string &from, const std::string &to) {
+  if (std::error_code error = llvm::sys::fs::copy_file(from, to))
+    return reportUserError("cannot copy '" + from + "' to '" + to + "': " + error.message());
+  return kExitOk;
+}
+
+/// Runs the stages after `from` up to `to`.
+static LogicalResult runStages(ModuleOp module, Stage from, Stage to,
+                               const codegen::PipelineOptions &options) {
+  PassManager pm(module->getContext());
+  codegen::addPipelineStages(pm, from, to, options);
+  return pm.run(module);
+}
+
+static bool isMLIRStage(Stage stage) { return stage <= Stage::LLVMDialect; }
+
+int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
+                  CompileResult &result) {
+  const codegen::PipelineOptions &options = request.pipeline;
+  if (request.emit == Stage::Graph)
+    return printModuleTo(*module, request.stagePath, request.printWeights,
+                         request.printLocations);
+
+  if (failed(runStages(*module, Stage::Graph, Stage::GraphOpt, options)))
+    return kExitUserError;
+  if (request.emit == Stage::GraphOpt)
+    return printModuleTo(*module, request.stagePath, request.printWeights,
+                         request.printLocations);
+
+  auto func = module->lookupSymbol<func::FuncOp>(options.entryName);
+  if (!func)
+    return reportUserError("the model has no function '" + options.entryName + "'");
+  auto signature = codegen::getEntrySignature(func);
+  if (!signature)
+    return reportUserError(request.sourceName + ": " + llvm::toString(signature.takeError()));
+  result.signature = std::move(*signature);
+
+  // Stop at (and print) an MLIR stage.
+  Stage lastMLIRStage = isMLIRStage(request.emit) ? request.emit : Stage::LLVMDialect;
+  if (failed(runStages(*module, Stage::GraphOpt, std::min(lastMLIRStage, Stage::Buffers),
+                       options)))
+    return kExitUserError;
+  if (auto size = func->getAttrOfType<IntegerAttr>("kiln.workspace_size"))
+    result.workspaceSize = size.getInt();
+  if (auto bound = func->getAttrOfType<IntegerAttr>("kiln.workspace_lower_bound"))
+    result.workspaceLowerBound = bound.getInt();
+  if (auto size = (*module)->getAttrOfType<IntegerAttr>("kiln.weights_size"))
+    result.weightsSize = size.getInt();
+  if (request.emit <= Stage::Buffers)
+    return printModuleTo(*module, request.stagePath, request.printWeights,
+                         request.printLocations);
+
+  const std::string &name = options.symbolName;
+  auto outputPath = [&](llvm::StringRef extension) {
+    llvm::SmallString<256> path(request.outputDirectory);
+    llvm::sys::path::append(path, name + extension.str());
+    return std::string(path);
+  };
+  if (request.emit == Stage::Obj) {
+    if (std::error_code error = llvm::sys::fs::create_directories(request.outputDirectory))
+      return reportUserError("cannot create '" + request.outputDirectory +
+                             "': " + error.message());
+  }
+
+  // External weights leave the module here, before the ABI lowering drops
+  // the blob from it.
+  if (options.externalWeights && request.emit == Stage::Obj) {
+    result.weightsPath = outputPath(".weights");
+    if (auto blob = module->lookupSymbol<memref::GlobalOp>("kiln_weights")) {
+      auto resource = cast<DenseResourceElementsAttr>(*blob.getInitialValue());
+      ArrayRef<char> data = resource.getRawHandle().getBlob()->getData();
+      if (int code = writeFile(result.weightsPath, llvm::StringRef(data.data(), data.size())))
+        return code;
+    } else if (int code = writeFile(result.weightsPath, "")) {
+      return code;
+    }
+  }
+
+  if (failed(runStages(*module, Stage::Buffers, Stage::LLVMDialect, options)))
+    return kExitUserError;
+  if (request.emit == Stage::LLVMDialect)
+    return printModuleTo(*module, request.stagePath, request.printWeights,
+                         request.printLocations);
+
+  auto machine = codegen::createTargetMachine(request.target, options.optLevel);
+  if (!machine)
+    return reportUserError(llvm::toString(machine.takeError()));
+  llvm::LLVMContext llvmContext;
+  auto llvmModule =
+      codegen::translateAndOptimize(*module, llvmContext, **machine, options.optLevel);
+  if (!llvmModule)
+    return reportUserError(request.sourceName + ": " + llvm::toString(llvmModule.takeError()));
+  // The MLIR module (and the weights it holds) is no longer needed.
+  module = nullptr;
+
+  if (request.emit == Stage::LLVMIR) {
+    std::string error;
+    auto file = openOutputFile(request.stagePath, &error);
+    if (!file)
+      return reportUserError("cannot write '" + request.stagePath + "': " + error);
+    (*llvmModule)->print(file->os(), nullptr);
+    file->keep();
+    return kExitOk;
+  }
+  std::string path = request.emit == Stage::Asm ? request.stagePath : outputPath(".o");
+  std::string error;
+  auto file = openOutputFile(path, &error);
+  if (!file)
+    return reportUserError("cannot write '" + path + "': " + error);
+  if (llvm::Error emitError = codegen::emitMachineCode(**llvmModule, **machine, file->os(),
+                                                       request.emit == Stage::Asm))
+    return reportUserError(llvm::toString(std::move(emitError)));
+  file->keep();
+  if (request.emit == Stage::Asm)
+    return kExitOk;
+  result.objectPath = path;
+
+  codegen::HeaderInfo header;
+  header.symbolName = name;
+  header.sourceName = request.sourceName;
+  header.workspaceSize = result.workspaceSize;
+  header.externalWeights = options.externalWeights;
+  header.weightsSize = result.weightsSize;
+  result.headerPath = outputPath(".h");
+  if (int code = writeFile(result.headerPath, codegen::writeHeader(result.signature, header)))
+    return code;
+  if (request.copyRuntime) {
+    llvm::SmallString<256> library(request.outputDirectory);
+    llvm::sys::path::append(library, "libkiln_rt.a");
+    llvm::SmallString<256> runtimeHeader(request.outputDirectory);
+    llvm::sys::path::append(runtimeHeader, "kiln_rt.h");
+    if (int code = copyFile(getRuntimeLibraryPath(), std::string(library)))
+      return code;
+    if (int code = copyFile(getRuntimeHeaderPath(), std::string(runtimeHeader)))
+      return code;
+  }
+  return kExitOk;
+}
+
+} // namespace kiln

@@ -1,0 +1,62 @@
+//===- CompileDriver.h - model to object file, shared by compile and run -*- C++ -*-===//
+
+#ifndef KILN_TOOLS_KILN_COMPILEDRIVER_H
+#define KILN_TOOLS_KILN_COMPILEDRIVER_H
+
+#include "codegen/EntrySignature.h"
+#include "codegen/ObjectEmitter.h"
+#include "codegen/Pipeline.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+
+namespace kiln {
+
+struct CompileRequest {
+  std::string sourceName;        // the model file, for messages and the header
+  std::string outputDirectory;   // for Stage::Obj
+  std::string stagePath = "-";   // where --emit=STAGE (not obj) prints
+  codegen::Stage emit = codegen::Stage::Obj;
+  codegen::PipelineOptions pipeline;
+  codegen::TargetSpec target;
+  bool printWeights = false;
+  bool printLocations = false;
+  /// Copy libkiln_rt.a and kiln_rt.h next to the object.
+  bool copyRuntime = true;
+};
+
+struct CompileResult {
+  std::string objectPath;
+  std::string headerPath;
+  std::string weightsPath;
+  codegen::EntrySignature signature;
+  int64_t workspaceSize = 0;
+  int64_t workspaceLowerBound = 0;
+  int64_t weightsSize = 0;
+  int64_t codeSize = 0;
+};
+
+/// Runs the pipeline on an imported module up to `request.emit`, printing that
+/// stage, or writing the object, header (and weights) for Stage::Obj. The
+/// module is consumed (released early to keep peak memory low). Errors are
+/// reported; returns an ExitCode.
+int compileModule(mlir::OwningOpRef<mlir::ModuleOp> &module, const CompileRequest &request,
+                  CompileResult &result);
+
+/// A context with every dialect and interface import and code generation use.
+std::unique_ptr<mlir::MLIRContext> makeCompilerContext();
+
+/// Writes `module` to `path` ("-" for stdout), eliding large weights unless asked.
+int printModuleTo(mlir::ModuleOp module, const std::string &path, bool printWeights,
+                  bool printLocations);
+
+/// Directory holding libkiln_rt.a and kiln_rt.h for the host (bin/../lib and
+/// bin/../include next to the kiln binary).
+std::string getRuntimeLibraryPath();
+std::string getRuntimeHeaderPath();
+
+} // namespace kiln
+
+#endif // KILN_TOOLS_KILN_COMPILEDRIVER_H
