@@ -35,7 +35,10 @@ OpFoldResult ShapeOp::fold(FoldAdaptor) {
   if (!resultType.hasStaticShape())
     return {};
   int64_t rank = input.getRank();
-  int64_t start = getStart() < 0 ? getStart() + rank : getStart();
+  // I64Attr getters return uint64_t; the attribute is signed.
+  int64_t start = static_cast<int64_t>(getStart());
+  if (start < 0)
+    start += rank;
   start = std::clamp<int64_t>(start, 0, rank);
   SmallVector<int64_t> dims;
   for (int64_t i = start; i < start + resultType.getDimSize(0); ++i) {

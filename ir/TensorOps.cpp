@@ -150,7 +150,7 @@ LogicalResult FlattenOp::inferReturnTypes(MLIRContext *, std::optional<Location>
 }
 
 LogicalResult FlattenOp::verify() {
-  if (getAxis() < 0 || getAxis() > getInput().getType().getRank())
+  if (static_cast<int64_t>(getAxis()) < 0 || static_cast<int64_t>(getAxis()) > getInput().getType().getRank())
     return emitOpError("axis ") << getAxis() << " is out of range for rank "
                                 << getInput().getType().getRank();
   return success();

@@ -99,28 +99,27 @@ Value createSoftplus(OpBuilder &b, Location loc, Value x) {
   return addf(b, loc, head, tail);
 }
 
-/// Float-to-integer conversion that truncates toward zero and, for integers
-/// narrower than 64 bits, wraps out-of-range values the way numpy does on
-/// x86 (through int64) instead of producing LLVM poison.
+/// castScalar with defined results where LLVM's conversions have none:
+/// float to an integer truncates toward zero and wraps out-of-range values the
+/// way numpy does on x86 (through int64) instead of producing poison; f16 and
+/// bf16 convert into each other through f32.
 Value castScalarWrapping(OpBuilder &b, Location loc, Value value, Type targetType,
                          bool sourceUnsigned, bool targetUnsigned) {
   auto sourceFloat = dyn_cast<FloatType>(value.getType());
   auto targetFloat = dyn_cast<FloatType>(targetType);
+  auto targetInt = dyn_cast<IntegerType>(targetType);
   if (sourceFloat && targetFloat && sourceFloat != targetFloat &&
       sourceFloat.getWidth() == targetFloat.getWidth()) {
-    // Same width, different format (f16 <-> bf16): neither extf nor truncf
-    // applies directly, but both formats extend exactly to f32.
+    // Neither extf nor truncf applies between same-width formats, but both
+    // extend exactly to f32.
     Value wide = b.create<arith::ExtFOp>(loc, b.getF32Type(), value);
     return b.create<arith::TruncFOp>(loc, targetType, wide);
   }
-  auto targetInt = dyn_cast<IntegerType>(targetType);
-  if (isa<FloatType>(value.getType()) && targetInt && targetInt.getWidth() > 1 &&
-      targetInt.getWidth() < 64) {
+  if (sourceFloat && targetInt && targetInt.getWidth() > 1 && targetInt.getWidth() < 64) {
     Value wide = b.create<arith::FPToSIOp>(loc, b.getI64Type(), value);
     return b.create<arith::TruncIOp>(loc, targetType, wide);
   }
-  if (isa<FloatType>(value.getType()) && targetInt && targetInt.getWidth() == 64 &&
-      targetUnsigned) {
+  if (sourceFloat && targetInt && targetInt.getWidth() == 64 && targetUnsigned) {
     // fptoui is poison below zero; negative values wrap through int64 instead.
     Value isNegative = cmpf(b, loc, arith::CmpFPredicate::OLT, value,
                             constantLike(b, loc, value, 0.0));

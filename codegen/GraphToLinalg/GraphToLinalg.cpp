@@ -31,6 +31,8 @@ namespace {
 
 /// Constants keep their payload (inline or a resource blob shared with the
 /// import, so weights are not copied); only an unsigned element type changes.
+constexpr int64_t kMaxStoredSplatElements = 64;
+
 struct ConstantLowering : OpConversionPattern<graph::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(graph::ConstantOp op, OpAdaptor adaptor,
@@ -47,6 +49,15 @@ struct ConstantLowering : OpConversionPattern<graph::ConstantOp> {
         attr = DenseResourceElementsAttr::get(type, resource.getRawHandle());
       else
         return op.emitError() << "cannot lower constant payload " << attr;
+    }
+    // A large splat (ConstantOfShape, zeros) is computed, not stored: it
+    // would otherwise become initialized data of its full size.
+    auto dense = dyn_cast<DenseElementsAttr>(attr);
+    if (dense && dense.isSplat() && type.getNumElements() > kMaxStoredSplatElements) {
+      Value element = rewriter.create<arith::ConstantOp>(
+          op.getLoc(), cast<TypedAttr>(dense.getSplatValue<Attribute>()));
+      rewriter.replaceOp(op, createFilledTensor(rewriter, op.getLoc(), type, element));
+      return success();
     }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type, attr);
     return success();

@@ -262,8 +262,11 @@ struct GemmLowering : OpConversionPattern<graph::GemmOp> {
       rewriter.replaceOp(op, product);
       return success();
     }
-    Value alphaValue = createScalarConstant(rewriter, loc, elementType, alpha);
-    Value betaValue = createScalarConstant(rewriter, loc, elementType, beta);
+    Value alphaValue = alpha != 1.0
+                           ? createScalarConstant(rewriter, loc, elementType, alpha)
+                           : Value();
+    Value betaValue =
+        addC && beta != 1.0 ? createScalarConstant(rewriter, loc, elementType, beta) : Value();
     SmallVector<Value> inputs{product};
     if (addC)
       inputs.push_back(c);
@@ -271,11 +274,11 @@ struct GemmLowering : OpConversionPattern<graph::GemmOp> {
         rewriter, loc, resultType, inputs,
         [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
           Value value = args[0];
-          if (alpha != 1.0)
+          if (alphaValue)
             value = createMul(nested, nestedLoc, alphaValue, value);
           if (addC) {
             Value term = args[1];
-            if (beta != 1.0)
+            if (betaValue)
               term = createMul(nested, nestedLoc, betaValue, term);
             value = createAdd(nested, nestedLoc, value, term);
           }

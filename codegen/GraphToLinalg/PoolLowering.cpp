@@ -286,12 +286,14 @@ struct LpPoolLowering : OpConversionPattern<graph::LpPoolOp> {
     Value sums = createWindowGeneric(
         rewriter, loc, padded, init, op.getKernelShape(), op.getStrides(),
         op.getDilations(), [&](OpBuilder &b, Location l, Value element, Value acc) -> Value {
-          Value magnitude = b.create<math::AbsFOp>(l, element);
-          Value power = magnitude;
-          if (p == 2)
+          Value power;
+          if (p == 2) {
             power = b.create<arith::MulFOp>(l, element, element);
-          else if (p != 1)
-            power = b.create<math::PowFOp>(l, magnitude, exponent);
+          } else {
+            power = b.create<math::AbsFOp>(l, element);
+            if (p != 1)
+              power = b.create<math::PowFOp>(l, power, exponent);
+          }
           return b.create<arith::AddFOp>(l, acc, power);
         });
     Value result = sums;

@@ -317,11 +317,11 @@ struct ResizeLowering : OpConversionPattern<graph::ResizeOp> {
     }
 
     // Shrinking axes first keeps the intermediate tensors small.
-    llvm::stable_sort(plans, [&](const AxisPlan &a, const AxisPlan &b) {
-      auto ratio = [&](const AxisPlan &p) {
-        return double(resultType.getDimSize(p.axis)) / double(inputType.getDimSize(p.axis));
-      };
-      return ratio(a) < ratio(b);
+    auto ratio = [&](const AxisPlan &p) {
+      return double(resultType.getDimSize(p.axis)) / double(inputType.getDimSize(p.axis));
+    };
+    llvm::sort(plans, [&](const AxisPlan &a, const AxisPlan &b) {
+      return std::make_pair(ratio(a), a.axis) < std::make_pair(ratio(b), b.axis);
     });
     Value result = input;
     bool weighted = params.mode != "nearest";
