@@ -34,6 +34,18 @@ def LowerGraphToLinalg : Pass<"kiln-lower-graph-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def IsolateResults : Pass<"kiln-isolate-results", "mlir::func::FuncOp"> {
+  let summary = "Gives every returned tensor its own freshly computed value";
+  let description = [{
+    Outputs are written into caller-provided buffers. A result that is a
+    function argument (an Identity model), a constant, or a value returned
+    twice has no computation of its own that could write into the caller's
+    buffer, so this pass returns a `linalg.copy` of it instead. Bufferization
+    then places every result in its out-parameter.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
 def ExpandStridedCopies : Pass<"kiln-expand-strided-copies", "mlir::func::FuncOp"> {
   let summary = "Turns memref.copy between non-contiguous buffers into loops";
   let description = [{

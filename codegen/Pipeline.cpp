@@ -95,6 +95,7 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &options) {
         return bufferization::getMemRefTypeWithStaticIdentityLayout(
             cast<TensorType>(value.getType()), memorySpace);
       };
+  pm.addNestedPass<func::FuncOp>(createIsolateResults());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
   // Results become caller-provided out-params; results that are fresh

@@ -16,6 +16,8 @@ packages=(
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
   # Graph pictures (kiln inspect --graph).
   graphviz
+  # Node.js (its npm installs ONNX Runtime, the reference in tests and benchmarks).
+  nodejs
 )
 
 missing=()
@@ -25,13 +27,27 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  echo "install-deps: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-echo "install-deps: installing ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# ONNX Runtime for tests and benchmarks only, from npm. --ignore-scripts: its
+# install script would fetch GPU files; the CPU library is in the package.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+ort="$root/tests/node/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1"
+if [ ! -f "$ort" ]; then
+  if ! command -v npm > /dev/null; then
+    SUDO=""
+    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm
+  fi
+  echo "install-deps: installing onnxruntime-node into tests/node"
+  (cd "$root/tests/node" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what kiln needs, builds it, and runs the whole test suite (unit,
-# lit/FileCheck, model import, docs freshness) through ctest.
+# lit/FileCheck, model import, docs freshness, ONNX node-test conformance)
+# through ctest, then prints the conformance summary.
 #   scripts/test.sh           the full suite (what CI runs)
 #   scripts/test.sh --quick   skips the tests that export torchvision models
 set -euo pipefail
@@ -12,4 +13,10 @@ if [ "${1:-}" = "--quick" ]; then
   export LIT_OPTS="${LIT_OPTS:-} --filter-out=models/"
 fi
 cd "$build"
-ctest --output-on-failure -j 2
+status=0
+ctest --output-on-failure -j 2 || status=$?
+summary="$build/tests/conformance/summary.txt"
+if [ -f "$summary" ]; then
+  echo "ONNX node tests: $(cat "$summary")"
+fi
+exit "$status"

@@ -16,8 +16,8 @@
 #include "ir/GraphOps.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
-#include <numeric>
 
 using namespace mlir;
 

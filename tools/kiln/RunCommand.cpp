@@ -131,8 +131,14 @@ std::string getFileName(llvm::StringRef name) {
   return result;
 }
 
-/// The names of the graph's real inputs (not initializers), in order.
-llvm::Expected<std::vector<std::string>> getGraphInputNames(const std::string &path) {
+struct GraphInput {
+  std::string name;
+  /// Declared dimensions; -1 where symbolic or unknown.
+  std::vector<int64_t> shape;
+};
+
+/// The graph's real inputs (not initializers), in order.
+llvm::Expected<std::vector<GraphInput>> getGraphInputs(const std::string &path) {
   LoadOptions options;
   options.inferShapes = false;
   auto model = loadModel(path, options);
@@ -142,11 +148,16 @@ llvm::Expected<std::vector<std::string>> getGraphInputNames(const std::string &p
   std::set<std::string> initializers;
   for (const auto &initializer : graph.initializer())
     initializers.insert(initializer.name());
-  std::vector<std::string> names;
-  for (const auto &input : graph.input())
-    if (!initializers.count(input.name()))
-      names.push_back(input.name());
-  return names;
+  std::vector<GraphInput> inputs;
+  for (const auto &input : graph.input()) {
+    if (initializers.count(input.name()))
+      continue;
+    GraphInput graphInput{input.name(), {}};
+    for (const auto &dim : input.type().tensor_type().shape().dim())
+      graphInput.shape.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+    inputs.push_back(std::move(graphInput));
+  }
+  return inputs;
 }
 
 struct Comparison {
@@ -217,9 +228,13 @@ int runRun() {
   if (runOptLevel > 3)
     return reportUserError("-O" + std::to_string(runOptLevel) + " is not a level (use -O0..-O3)");
 
-  auto inputNames = getGraphInputNames(modelPath);
-  if (!inputNames)
-    return reportUserError(llvm::toString(inputNames.takeError()));
+  auto graphInputs = getGraphInputs(modelPath);
+  if (!graphInputs)
+    return reportUserError(llvm::toString(graphInputs.takeError()));
+  std::vector<std::string> names;
+  for (const GraphInput &input : *graphInputs)
+    names.push_back(input.name);
+  const std::vector<std::string> *inputNames = &names;
 
   // Inputs: explicit files by name, then test data by position.
   std::map<std::string, HostTensor> given;
@@ -266,10 +281,28 @@ int runRun() {
   if (dataSets.empty())
     testInputs.push_back(given);
 
-  // Given inputs fix the shapes the model is specialized for.
+  // Given inputs fix the shapes the model is specialized for; they must
+  // agree with the dimensions the model declares.
   std::map<std::string, std::vector<int64_t>> shapes;
-  for (const auto &[name, tensor] : testInputs.front())
-    shapes[name] = tensor.shape;
+  for (const GraphInput &input : *graphInputs) {
+    auto found = testInputs.front().find(input.name);
+    if (found == testInputs.front().end())
+      continue;
+    const std::vector<int64_t> &given = found->second.shape;
+    bool matches = given.size() == input.shape.size();
+    for (size_t d = 0; matches && d < given.size(); ++d)
+      matches = input.shape[d] < 0 || input.shape[d] == given[d];
+    if (!matches) {
+      std::string declared;
+      for (size_t d = 0; d < input.shape.size(); ++d)
+        declared += (d ? "x" : "") + (input.shape[d] < 0 ? std::string("?")
+                                                         : std::to_string(input.shape[d]));
+      return reportUserError(fmt::format("input '{}' has shape {}, the model expects {}",
+                                         input.name, formatShape(given),
+                                         declared.empty() ? "scalar" : declared));
+    }
+    shapes[input.name] = given;
+  }
 
   auto context = makeCompilerContext();
   DiagnosticPrinter diagnostics(*context);

@@ -153,12 +153,28 @@ llvm::Expected<HostTensor> readTensorProto(const std::string &path) {
     return makeError("'" + path + "' is not a serialized onnx.TensorProto");
   HostTensor tensor;
   tensor.dtype = proto.data_type();
-  for (int64_t size : proto.dims())
+  if (proto.has_data_location() && proto.data_location() == onnx::TensorProto::EXTERNAL)
+    return makeError("'" + path + "': tensors with external data are not supported here");
+  for (int64_t size : proto.dims()) {
+    if (size < 0)
+      return makeError(fmt::format("'{}': negative dimension {}", path, size));
     tensor.shape.push_back(size);
+  }
   int64_t elementBytes = getDtypeBytes(tensor.dtype);
   if (elementBytes == 0)
-    return makeError(fmt::format("'{}': unsupported tensor data type {}", path, tensor.dtype));
+    return makeError(fmt::format("'{}': unsupported tensor data type {} (is it a tensor, not "
+                                 "a sequence or optional?)",
+                                 path, tensor.dtype));
   int64_t count = tensor.getNumElements();
+  // Every element is stored in the file, so its size bounds a sane count
+  // (this rejects sequences and optionals parsed as tensors).
+  int64_t storedValues = proto.has_raw_data() ? static_cast<int64_t>(proto.raw_data().size()) / elementBytes
+                         : std::max({proto.float_data_size(), proto.int32_data_size(),
+                                     proto.int64_data_size(), proto.double_data_size(),
+                                     proto.uint64_data_size()});
+  if (count != storedValues)
+    return makeError(fmt::format("'{}' holds {} values, its shape says {}", path, storedValues,
+                                 count));
   tensor.data.resize(static_cast<size_t>(count * elementBytes));
   if (proto.has_raw_data()) {
     if (static_cast<int64_t>(proto.raw_data().size()) != count * elementBytes)
