@@ -111,6 +111,7 @@ struct CreateEntryPointPass : impl::CreateEntryPointBase<CreateEntryPointPass> {
     arguments.push_back(workspace);
     if (externalWeights)
       arguments.push_back(run.getArgument(3));
+    arguments.push_back(run.getArguments().back());
     if (arguments.size() != impl.getNumArguments()) {
       impl.emitError() << "entry function takes " << impl.getNumArguments()
                        << " pointers, expected " << arguments.size();

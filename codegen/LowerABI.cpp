@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace kiln::codegen {
@@ -17,6 +18,29 @@ using namespace mlir;
 namespace kiln::codegen {
 namespace {
 
+/// A memref with no elements whose zero size is not its leading dimension has
+/// no strides MLIR's bare-pointer calling convention accepts, which would
+/// leave the whole entry function unconverted. Such an argument holds no
+/// data: it becomes a 1-D empty memref (still one pointer in the ABI) and the
+/// body keeps working on a local stand-in of the original type.
+void detachEmptyArguments(func::FuncOp func) {
+  OpBuilder builder(func.getContext());
+  builder.setInsertionPointToStart(&func.getBody().front());
+  bool changed = false;
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<MemRefType>(arg.getType());
+    if (!type || type.getRank() < 2 || !type.hasStaticShape() || type.getNumElements() != 0)
+      continue;
+    if (!arg.use_empty())
+      arg.replaceAllUsesWith(builder.create<memref::AllocaOp>(func.getLoc(), type));
+    arg.setType(MemRefType::get({0}, type.getElementType()));
+    changed = true;
+  }
+  if (changed)
+    func.setType(FunctionType::get(func.getContext(), func.getBody().getArgumentTypes(),
+                                   func.getResultTypes()));
+}
+
 struct LowerABIPass : impl::LowerABIBase<LowerABIPass> {
   using LowerABIBase::LowerABIBase;
 
@@ -27,6 +51,7 @@ struct LowerABIPass : impl::LowerABIBase<LowerABIPass> {
       module.emitError() << "no entry function '" << entryName << "'";
       return signalPassFailure();
     }
+    detachEmptyArguments(func);
     MLIRContext *context = &getContext();
     Builder builder(context);
     auto sizeAttr = func->getAttrOfType<IntegerAttr>("kiln.workspace_size");
@@ -56,6 +81,13 @@ struct LowerABIPass : impl::LowerABIBase<LowerABIPass> {
                           func.getLoc());
       weights = func.getArgument(numArguments + 1);
     }
+
+    // Parallel loops reach the thread pool through the caller's context.
+    unsigned contextIndex = func.getNumArguments();
+    func.insertArgument(contextIndex, LLVM::LLVMPointerType::get(context),
+                        builder.getDictionaryAttr(
+                            builder.getNamedAttr("kiln.context", builder.getUnitAttr())),
+                        func.getLoc());
 
     OpBuilder opBuilder(context);
     if (!externalWeights && weightsGlobal) {

@@ -88,12 +88,55 @@ def PlanMemory : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::lowlevel::KilnDialect"];
 }
 
+def FormParallelDispatch : Pass<"kiln-form-parallel-dispatch", "mlir::ModuleOp"> {
+  let summary = "Moves each kernel's outer parallel loop into a function the thread pool runs";
+  let description = [{
+    Each top-level `scf.parallel` of the entry function (one kernel: a linalg
+    op lowered to loops) with enough work is split in two. Leading parallel
+    dimensions are collapsed until there are at least `min-chunks` iterations
+    to share out (a batch of 1 gives nothing to share); one iteration becomes
+    the body function `@F_kernelK(%i: index, captured...)`, which keeps the
+    remaining dimensions as a nested loop. The loop itself becomes a call of
+    `@F_dispatchK(context, captured...)`, a declaration whose
+    `kiln.dispatch_body` and `kiln.dispatch_count` attributes say what to run;
+    `kiln-lower-parallel-dispatch` gives it a body once everything is LLVM.
+
+    Pure values the body uses (constants, views) are recomputed inside it,
+    so shapes and strides stay static there; buffers are passed as arguments
+    and must have static shapes and identity layouts (otherwise the kernel
+    stays serial). Kernels smaller than `min-work` innermost iterations also
+    stay serial: handing them to other threads costs more than it saves.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main\"", "The model's entry function">,
+    Option<"minChunks", "min-chunks", "int64_t", "32",
+           "Collapse leading dimensions until there are this many iterations">,
+    Option<"minWork", "min-work", "int64_t", "16384",
+           "Kernels with fewer innermost iterations stay serial">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::func::FuncDialect"];
+}
+
+def LowerParallelDispatch : Pass<"kiln-lower-parallel-dispatch", "mlir::ModuleOp"> {
+  let summary = "Implements each dispatch declaration with a kiln_parallel_for call";
+  let description = [{
+    Runs on the LLVM dialect. For every declaration marked
+    `kiln.dispatch_body`, it defines the function: the arguments after the
+    context are stored in a struct on the stack, and
+    `kiln_parallel_for(context, count, chunk, &struct)` runs
+    `chunk(data, begin, end)`, which loads them back and calls the kernel body
+    for each index of its chunk (LLVM inlines the body there).
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def LowerABI : Pass<"kiln-lower-abi", "mlir::ModuleOp"> {
   let summary = "Gives the entry function its workspace (and weights) arguments";
   let description = [{
-    Appends the workspace arena (`memref<Sxi8>`, S = `kiln.workspace_size`)
-    and, for external weights, the weights blob to the entry function's
-    arguments, and rewrites `kiln.arena_slot` and `kiln.weight_ref` into
+    Appends the workspace arena (`memref<Sxi8>`, S = `kiln.workspace_size`),
+    for external weights the weights blob, and the `kiln_context_t *` that
+    parallel loops hand to the runtime to the entry function's arguments, and rewrites `kiln.arena_slot` and `kiln.weight_ref` into
     `memref.view`s of them (or of the embedded `@kiln_weights` global). Every
     argument then lowers to one plain pointer.
   }];
@@ -102,7 +145,8 @@ def LowerABI : Pass<"kiln-lower-abi", "mlir::ModuleOp"> {
     Option<"externalWeights", "external-weights", "bool", "false",
            "Weights are passed to the entry point instead of embedded">
   ];
-  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect"];
 }
 
 def CreateEntryPoint : Pass<"kiln-create-entry-point", "mlir::ModuleOp"> {

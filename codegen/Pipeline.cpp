@@ -109,7 +109,7 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createPackWeights());
   pm.addNestedPass<func::FuncOp>(createExpandStridedCopies());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(createPlanMemory());
 }
 
@@ -118,6 +118,11 @@ void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
   abi.entryName = options.entryName;
   abi.externalWeights = options.externalWeights;
   pm.addPass(createLowerABI(abi));
+  if (options.threads) {
+    FormParallelDispatchOptions dispatch;
+    dispatch.entryName = options.entryName;
+    pm.addPass(createFormParallelDispatch(dispatch));
+  }
   pm.addPass(createConvertSCFToCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -132,6 +137,7 @@ void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createLowerParallelDispatch());
   CreateEntryPointOptions entry;
   entry.entryName = options.entryName;
   entry.symbolName = options.symbolName;

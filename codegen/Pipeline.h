@@ -31,6 +31,8 @@ struct PipelineOptions {
   int optLevel = 2;
   /// Weights are written to a file and passed to NAME_run.
   bool externalWeights = false;
+  /// Large kernels run their outer loops on the runtime's thread pool.
+  bool threads = true;
 };
 
 void addGraphOptPasses(mlir::OpPassManager &pm, const PipelineOptions &options);

@@ -2,6 +2,7 @@
 
 #include "compiler/NodeImporter.h"
 #include "ir/GraphOps.h"
+#include "ir/ShapeInference.h"
 
 #include "compiler/TensorConversion.h"
 
@@ -55,10 +56,47 @@ LogicalResult importShrink(NodeImporter &n) {
   return importFloatAttrActivation<ShrinkOp>(n, {{"bias", 0.0f}, {"lambd", 0.5f}});
 }
 
+/// Dropout in inference (ONNX's test mode) is the identity and its mask all
+/// true (all ones of the data type before opset 10, when the mask became
+/// bool). Training draws random numbers, which kiln does not compile: before
+/// opset 7 the mode is `is_test`, from 12 the `training_mode` input (a
+/// run-time value is taken as inference; a constant true needs ratio 0).
 LogicalResult importDropout(NodeImporter &node) {
-  // Inference: Dropout is the identity; a model that reads the mask is rejected
-  // by setResults.
-  return node.setResult(node.create<IdentityOp>(node.input(0)));
+  if (node.opset() < 7) {
+    auto isTest = node.getInt("is_test", 0);
+    if (failed(isTest))
+      return failure();
+    if (*isTest == 0)
+      return node.emitError() << "Dropout with is_test = 0 (training mode) is not supported "
+                                 "(kiln compiles models for inference)";
+  }
+  if (node.opset() >= 12) {
+    auto training = getConstantIntValues(node.input(2));
+    auto ratio = getConstantFloatValues(node.input(1));
+    bool zeroRatio = ratio && llvm::all_of(*ratio, [](double r) { return r == 0.0; });
+    if (training && llvm::any_of(*training, [](int64_t t) { return t != 0; }) && !zeroRatio)
+      return node.emitError() << "Dropout with training_mode = true is not supported "
+                                 "(kiln compiles models for inference)";
+  }
+  Value output = node.create<IdentityOp>(node.input(0));
+  if (!node.outputUsed(1))
+    return node.setResult(output);
+  RankedTensorType type = node.inputType(0);
+  Type maskElement =
+      node.opset() >= 10 ? node.builder().getI1Type() : type.getElementType();
+  Attribute one = isa<FloatType>(maskElement)
+                      ? Attribute(FloatAttr::get(maskElement, 1.0))
+                      : Attribute(IntegerAttr::get(maskElement, 1));
+  Value mask;
+  if (type.hasStaticShape()) {
+    mask = node.create<ConstantOp>(
+        DenseElementsAttr::get(RankedTensorType::get(type.getShape(), maskElement), one));
+  } else {
+    auto value = DenseElementsAttr::get(RankedTensorType::get({1}, maskElement), one);
+    mask = node.create<ConstantOfShapeOp>(node.create<ShapeOp>(node.input(0), 0, nullptr),
+                                          value);
+  }
+  return node.setResults({output, mask});
 }
 
 template <typename OpTy>
@@ -173,12 +211,12 @@ LogicalResult importCast(NodeImporter &node) {
 constexpr int64_t kMax = 17;
 
 const OpImporterEntry kElementwiseImporters[] = {
-    {"Exp", 6, kMax, importUnary<ExpOp>},
-    {"Log", 6, kMax, importUnary<LogOp>},
-    {"Sqrt", 6, kMax, importUnary<SqrtOp>},
-    {"Reciprocal", 6, kMax, importUnary<ReciprocalOp>},
-    {"Floor", 6, kMax, importUnary<FloorOp>},
-    {"Ceil", 6, kMax, importUnary<CeilOp>},
+    {"Exp", 1, kMax, importUnary<ExpOp>},
+    {"Log", 1, kMax, importUnary<LogOp>},
+    {"Sqrt", 1, kMax, importUnary<SqrtOp>},
+    {"Reciprocal", 1, kMax, importUnary<ReciprocalOp>},
+    {"Floor", 1, kMax, importUnary<FloorOp>},
+    {"Ceil", 1, kMax, importUnary<CeilOp>},
     {"Round", 11, kMax, importUnary<RoundOp>},
     {"Erf", 9, kMax, importUnary<ErfOp>},
     {"Sin", 7, kMax, importUnary<SinOp>},
@@ -192,37 +230,37 @@ const OpImporterEntry kElementwiseImporters[] = {
     {"Asinh", 9, kMax, importUnary<AsinhOp>},
     {"Acosh", 9, kMax, importUnary<AcoshOp>},
     {"Atanh", 9, kMax, importUnary<AtanhOp>},
-    {"Abs", 6, kMax, importUnary<AbsOp>},
-    {"Neg", 6, kMax, importUnary<NegOp>},
+    {"Abs", 1, kMax, importUnary<AbsOp>},
+    {"Neg", 1, kMax, importUnary<NegOp>},
     {"Sign", 9, kMax, importUnary<SignOp>},
     {"Not", 1, kMax, importUnary<NotOp>},
     {"Identity", 1, kMax, importUnary<IdentityOp>},
-    {"Relu", 6, kMax, importUnary<ReluOp>},
-    {"Sigmoid", 6, kMax, importUnary<SigmoidOp>},
-    {"Tanh", 6, kMax, importUnary<TanhOp>},
+    {"Relu", 1, kMax, importUnary<ReluOp>},
+    {"Sigmoid", 1, kMax, importUnary<SigmoidOp>},
+    {"Tanh", 1, kMax, importUnary<TanhOp>},
     {"Softplus", 1, kMax, importUnary<SoftplusOp>},
     {"Softsign", 1, kMax, importUnary<SoftsignOp>},
     {"HardSwish", 14, kMax, importUnary<HardSwishOp>},
     {"IsNaN", 9, kMax, importUnary<IsNaNOp>},
     {"IsInf", 10, kMax, importIsInf},
-    {"LeakyRelu", 6, kMax, importLeakyRelu},
-    {"Elu", 6, kMax, importElu},
+    {"LeakyRelu", 1, kMax, importLeakyRelu},
+    {"Elu", 1, kMax, importElu},
     {"Celu", 12, kMax, importCelu},
     {"ThresholdedRelu", 10, kMax, importThresholdedRelu},
-    {"Selu", 6, kMax, importSelu},
-    {"HardSigmoid", 6, kMax, importHardSigmoid},
+    {"Selu", 1, kMax, importSelu},
+    {"HardSigmoid", 1, kMax, importHardSigmoid},
     {"Shrink", 9, kMax, importShrink},
-    {"Dropout", 7, kMax, importDropout},
+    {"Dropout", 1, kMax, importDropout},
     {"Add", 7, kMax, importBinary<AddOp>},
     {"Sub", 7, kMax, importBinary<SubOp>},
     {"Mul", 7, kMax, importBinary<MulOp>},
     {"Div", 7, kMax, importBinary<DivOp>},
     {"Pow", 7, kMax, importBinary<PowOp>},
-    {"PRelu", 7, kMax, importBinary<PReluOp>},
-    {"Max", 8, kMax, importVariadic<MaxOp>},
-    {"Min", 8, kMax, importVariadic<MinOp>},
-    {"Sum", 8, kMax, importVariadic<AddOp>},
-    {"Mean", 8, kMax, importMean},
+    {"PRelu", 1, kMax, importBinary<PReluOp>},
+    {"Max", 1, kMax, importVariadic<MaxOp>},
+    {"Min", 1, kMax, importVariadic<MinOp>},
+    {"Sum", 1, kMax, importVariadic<AddOp>},
+    {"Mean", 1, kMax, importMean},
     {"Mod", 10, kMax, importMod},
     {"BitShift", 11, kMax, importBitShift},
     {"Equal", 7, kMax, importBinary<EqualOp>},
@@ -234,7 +272,7 @@ const OpImporterEntry kElementwiseImporters[] = {
     {"Or", 7, kMax, importBinary<OrOp>},
     {"Xor", 7, kMax, importBinary<XorOp>},
     {"Where", 9, kMax, importWhere},
-    {"Clip", 6, kMax, importClip},
+    {"Clip", 1, kMax, importClip},
     {"Cast", 6, kMax, importCast},
 };
 

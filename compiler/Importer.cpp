@@ -33,7 +33,8 @@ namespace kiln {
 static const llvm::StringMap<SmallVector<OpImporterEntry, 2>> &importerTable() {
   static const auto table = [] {
     llvm::StringMap<SmallVector<OpImporterEntry, 2>> map;
-    for (auto family : {elementwiseImporters(), nnImporters(), tensorImporters()})
+    for (auto family : {elementwiseImporters(), nnImporters(), tensorImporters(),
+                        legacyImporters(), recurrentImporters(), miscImporters()})
       for (const OpImporterEntry &entry : family)
         map[entry.opType].push_back(entry);
     return map;

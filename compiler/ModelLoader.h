@@ -22,10 +22,11 @@ class ModelProto;
 
 namespace kiln {
 
-/// The oldest and newest default-domain opsets kiln imports. Below 7,
-/// broadcasting was opt-in per node; above 17, ONNX 1.12 (kiln's shape
-/// inference) does not know the operators.
-constexpr int64_t kMinOpset = 7;
+/// The oldest and newest default-domain opsets kiln imports. Forms that
+/// differ below opset 7 (opt-in legacy broadcasting, `is_test`, attributes
+/// that became inputs) are normalized by the importer's handlers; above 17,
+/// ONNX 1.12 (kiln's shape inference) does not know the operators.
+constexpr int64_t kMinOpset = 1;
 constexpr int64_t kMaxOpset = 17;
 
 struct LoadedModel {

@@ -1,6 +1,7 @@
 //===- NNImporters.cpp - ONNX matrix, conv, pool and norm ops -------------===//
 
 #include "compiler/NodeImporter.h"
+#include "compiler/TensorConversion.h"
 #include "ir/GraphOps.h"
 #include "ir/ShapeInference.h"
 
@@ -159,6 +160,14 @@ LogicalResult importMaxPool(NodeImporter &node) {
   auto storageOrder = node.getInt("storage_order", 0);
   if (failed(window) || failed(ceilMode) || failed(storageOrder))
     return failure();
+  if (node.outputUsed(1)) {
+    if (*storageOrder != 0 && *storageOrder != 1)
+      return node.unsupportedAttrValue("storage_order", std::to_string(*storageOrder));
+    auto op = node.create<MaxPoolWithIndicesOp>(
+        node.input(0), window->kernel, window->strides, window->dilations, window->pads,
+        *ceilMode != 0, window->autoPad, *storageOrder);
+    return node.setResult(op);
+  }
   return node.setResult(node.create<MaxPoolOp>(node.input(0), window->kernel,
                                                window->strides, window->dilations,
                                                window->pads, *ceilMode != 0, window->autoPad));
@@ -177,8 +186,21 @@ LogicalResult importAveragePool(NodeImporter &node) {
 
 LogicalResult importLpPool(NodeImporter &node) {
   auto window = readWindow(node, node.inputType(0), std::nullopt, node.opset() >= 18);
-  auto p = node.getInt("p", 2);
-  if (failed(window) || failed(p))
+  if (failed(window))
+    return failure();
+  // LpPool-1 gave p as a float; the op (like later opsets) takes an integer.
+  FailureOr<int64_t> p = failure();
+  if (node.opset() < 2) {
+    auto pFloat = node.getFloat("p", 2.0f);
+    if (failed(pFloat))
+      return failure();
+    if (*pFloat != std::floor(*pFloat) || *pFloat < 1.0f)
+      return node.unsupportedAttrValue("p", std::to_string(*pFloat));
+    p = int64_t(*pFloat);
+  } else {
+    p = node.getInt("p", 2);
+  }
+  if (failed(p))
     return failure();
   return node.setResult(node.create<LpPoolOp>(node.input(0), window->kernel, window->strides,
                                               window->dilations, window->pads, *p, false,
@@ -194,6 +216,15 @@ LogicalResult importBatchNorm(NodeImporter &node) {
   auto epsilon = node.getFloat("epsilon", 1e-5f);
   if (failed(epsilon))
     return failure();
+  if (node.opset() < 7) {
+    // is_test = 0 (the default) asks for batch statistics: training.
+    auto isTest = node.getInt("is_test", 0);
+    if (failed(isTest))
+      return failure();
+    if (*isTest == 0)
+      return node.emitError() << "BatchNormalization with is_test = 0 (training mode) is "
+                                 "not supported (kiln compiles models for inference)";
+  }
   if (node.opset() < 9) {
     auto spatial = node.getInt("spatial", 1);
     if (failed(spatial))
@@ -232,8 +263,15 @@ LogicalResult importLayerNorm(NodeImporter &node) {
   if (!normalized)
     return node.emitError() << "LayerNormalization axis " << *axis
                             << " is out of range for rank " << rank;
+  // The statistics (and the Mean and InvStdDev outputs) are in stash_type.
+  Type stashType = convertElementType(node.context(), static_cast<int32_t>(*stash));
+  if (!stashType || !isa<FloatType>(stashType))
+    return node.emitError() << "LayerNormalization stash_type "
+                            << elementTypeName(static_cast<int32_t>(*stash))
+                            << " is not a floating-point type";
+  TypeAttr stashAttr = stashType.isF32() ? TypeAttr() : TypeAttr::get(stashType);
   return node.setResult(node.create<LayerNormOp>(node.input(0), node.input(1), node.input(2),
-                                                 *normalized, APFloat(*epsilon)));
+                                                 *normalized, APFloat(*epsilon), stashAttr));
 }
 
 LogicalResult importLRN(NodeImporter &node) {
@@ -347,16 +385,16 @@ constexpr int64_t kMax = 17;
 
 const OpImporterEntry kNNImporters[] = {
     {"MatMul", 1, kMax, importMatMul},
-    {"Gemm", 7, kMax, importGemm},
+    {"Gemm", 1, kMax, importGemm},
     {"Conv", 1, kMax, importConv},
     {"ConvTranspose", 1, kMax, importConvTranspose},
     {"MaxPool", 1, kMax, importMaxPool},
-    {"AveragePool", 7, kMax, importAveragePool},
-    {"LpPool", 11, kMax, importLpPool},
+    {"AveragePool", 1, kMax, importAveragePool},
+    {"LpPool", 1, kMax, importLpPool},
     {"GlobalAveragePool", 1, kMax, importGlobalPool<GlobalAveragePoolOp>},
     {"GlobalMaxPool", 1, kMax, importGlobalPool<GlobalMaxPoolOp>},
-    {"BatchNormalization", 7, kMax, importBatchNorm},
-    {"InstanceNormalization", 6, kMax, importInstanceNorm},
+    {"BatchNormalization", 1, kMax, importBatchNorm},
+    {"InstanceNormalization", 1, kMax, importInstanceNorm},
     {"LayerNormalization", 17, kMax, importLayerNorm},
     {"LRN", 1, kMax, importLRN},
     {"Softmax", 1, kMax, importSoftmaxLike<SoftmaxOp>},

@@ -45,6 +45,10 @@ struct OpImporterEntry {
 llvm::ArrayRef<OpImporterEntry> elementwiseImporters();
 llvm::ArrayRef<OpImporterEntry> nnImporters();
 llvm::ArrayRef<OpImporterEntry> tensorImporters();
+/// Forms of opsets 1..6 that differ from the current ones (LegacyImporters.cpp).
+llvm::ArrayRef<OpImporterEntry> legacyImporters();
+llvm::ArrayRef<OpImporterEntry> miscImporters();
+llvm::ArrayRef<OpImporterEntry> recurrentImporters();
 
 class NodeImporter {
 public:

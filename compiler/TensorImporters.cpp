@@ -125,8 +125,24 @@ LogicalResult importReshape(NodeImporter &node) {
   auto allowZero = node.getInt("allowzero", 0);
   if (failed(allowZero))
     return failure();
-  return node.setResult(
-      node.create<ReshapeOp>(node.input(0), node.input(1), *allowZero != 0));
+  // Before opset 5 the target shape was an attribute.
+  auto target = attrOrInput(node, "shape", 1, 5);
+  if (failed(target))
+    return failure();
+  if (!*target)
+    return node.emitError() << "Reshape needs 'shape'";
+  // A target of unknown length (computed, not yet folded) leaves the result
+  // rank open; ONNX's shape inference may still know the result type.
+  auto targetType = cast<RankedTensorType>((*target).getType());
+  if (targetType.getRank() == 1 && targetType.isDynamicDim(0)) {
+    RankedTensorType inferred = node.inferredOutputType(0);
+    if (!inferred)
+      return node.emitError() << "Reshape target has an unknown length and ONNX shape "
+                                 "inference gives no result shape";
+    return node.setResult(node.builder().create<ReshapeOp>(node.loc(), inferred, node.input(0),
+                                                           *target, *allowZero != 0));
+  }
+  return node.setResult(node.create<ReshapeOp>(node.input(0), *target, *allowZero != 0));
 }
 
 LogicalResult importFlatten(NodeImporter &node) {
@@ -177,7 +193,11 @@ LogicalResult importTile(NodeImporter &node) {
 }
 
 LogicalResult importConcat(NodeImporter &node) {
-  auto axis = node.getInt("axis", std::nullopt);
+  // Concat's axis became required in opset 4; it defaulted to 1 before.
+  std::optional<int64_t> defaultAxis;
+  if (node.opset() < 4)
+    defaultAxis = 1;
+  auto axis = node.getInt("axis", defaultAxis);
   if (failed(axis))
     return failure();
   SmallVector<Value> inputs;
@@ -203,6 +223,9 @@ LogicalResult importSplit(NodeImporter &node) {
   auto split = attrOrInput(node, "split", 1, 13);
   if (failed(split))
     return failure();
+  // Split-1 took the sizes as an attribute or as an optional second input.
+  if (!*split && node.opset() < 2)
+    split = node.input(1);
   size_t parts = node.numOutputs();
   Value sizes = *split;
   std::optional<SmallVector<int64_t>> known;
@@ -288,7 +311,8 @@ LogicalResult importPad(NodeImporter &node) {
   Type element = input.getElementType();
   Value pads, value, axes;
   if (node.opset() < 11) {
-    auto p = node.getInts("pads", std::nullopt);
+    // Pad-1 called the attribute `paddings`.
+    auto p = node.getInts(node.opset() < 2 ? "paddings" : "pads", std::nullopt);
     auto v = node.getFloat("value", 0.0f);
     if (failed(p) || failed(v))
       return failure();
@@ -383,17 +407,17 @@ const OpImporterEntry kTensorImporters[] = {
     {"Size", 1, kMax, importSize},
     {"ConstantOfShape", 9, kMax, importConstantOfShape},
     {"Range", 11, kMax, importRange},
-    {"Reshape", 5, kMax, importReshape},
+    {"Reshape", 1, kMax, importReshape},
     {"Flatten", 1, kMax, importFlatten},
     {"Transpose", 1, kMax, importTranspose},
     {"Squeeze", 1, kMax, importSqueeze},
     {"Unsqueeze", 1, kMax, importUnsqueeze},
     {"Expand", 8, kMax, importExpand},
     {"Tile", 6, kMax, importTile},
-    {"Concat", 4, kMax, importConcat},
-    {"Split", 2, kMax, importSplit},
+    {"Concat", 1, kMax, importConcat},
+    {"Split", 1, kMax, importSplit},
     {"Slice", 1, kMax, importSlice},
-    {"Pad", 2, kMax, importPad},
+    {"Pad", 1, kMax, importPad},
     {"DepthToSpace", 1, kMax, importDepthToSpace},
     {"SpaceToDepth", 1, kMax, importSpaceToDepth},
     {"Gather", 1, kMax, importGatherLike<GatherOp>},

@@ -1,6 +1,7 @@
 //===- GraphNNOps.td - neural-network graph ops -----------------*- tablegen -*-===//
 //
-// Matrix products, convolution, pooling, normalization, softmax and resizing.
+// Matrix products, convolution, pooling, normalization, softmax, resizing and
+// signal windows.
 //
 //===----------------------------------------------------------------------------===//
 
@@ -141,8 +142,8 @@ def Graph_MaxPoolOp : Graph_WindowPoolOp<"max_pool", "max"> {
   let description = [{
     Max over `kernel_shape` windows of the spatial dimensions of an
     N x C x D1 x ... x Dn tensor. Attributes are normalized like `graph.conv`;
-    `ceil_mode` rounds the output size up. Only the `Y` output of ONNX MaxPool
-    is represented (a model that reads `Indices` is rejected at import).
+    `ceil_mode` rounds the output size up. A model that reads ONNX MaxPool's
+    `Indices` output gets `graph.max_pool_with_indices` instead.
 
     ```mlir
     %y = graph.max_pool %x {auto_pad = "NOTSET", ceil_mode = false, dilations = array<i64: 1, 1>,
@@ -158,6 +159,35 @@ def Graph_MaxPoolOp : Graph_WindowPoolOp<"max_pool", "max"> {
                        DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
                        DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad);
   let results = (outs Graph_NumericTensor:$output);
+}
+
+def Graph_MaxPoolWithIndicesOp : Graph_InferredOp<"max_pool_with_indices"> {
+  let summary = "max pooling that also returns where each maximum is";
+  let description = [{
+    `graph.max_pool` plus ONNX MaxPool's `Indices` output: for each output
+    element, the flattened index of the selected input element (the first
+    maximum in window order), counting in the unpadded input. With
+    `storage_order` = 0 the index is row-major over N x C x D1 x ... x Dn;
+    with 1 the spatial part is column-major (D1 varies fastest), that is
+    `(n * C + c) * (D1 * ... * Dn) + d1 + D1 * (d2 + D2 * (...))`.
+
+    ```mlir
+    %y, %i = graph.max_pool_with_indices %x {auto_pad = "NOTSET", ceil_mode = false,
+        dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>,
+        pads = array<i64: 0, 0, 0, 0>, storage_order = 0 : i64, strides = array<i64: 2, 2>}
+        : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+    ```
+  }];
+  let arguments = (ins Graph_NumericTensor:$input,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<StrAttr, "\"NOTSET\"">:$auto_pad,
+                       DefaultValuedAttr<I64Attr, "0">:$storage_order);
+  let results = (outs Graph_NumericTensor:$output, Graph_I64Tensor:$indices);
+  let hasVerifier = 1;
 }
 
 def Graph_AveragePoolOp : Graph_WindowPoolOp<"average_pool", "average"> {
@@ -262,25 +292,32 @@ def Graph_InstanceNormOp : Graph_Op<"instance_norm", [AllTypesMatch<["input", "o
   let hasVerifier = 1;
 }
 
-def Graph_LayerNormOp : Graph_Op<"layer_norm", [AllTypesMatch<["input", "output"]>]> {
+def Graph_LayerNormOp : Graph_InferredOp<"layer_norm"> {
   let summary = "layer normalization over the trailing dimensions";
   let description = [{
     Normalizes over dimensions `axis` .. rank-1 (mean 0, variance 1, plus
     `epsilon`), then multiplies by `scale` and adds the optional `bias`, both
-    broadcast to those dimensions. Only the `Y` output of ONNX
-    LayerNormalization is represented. `axis` is normalized to be non-negative.
+    broadcast to those dimensions. `axis` is normalized to be non-negative.
+
+    The statistics are computed in `stash_type` (f32 when absent, ONNX's
+    default; ONNX's function body casts the input to it) and are also results,
+    ONNX's optional `Mean` and `InvStdDev` outputs: the input's shape with the
+    normalized dimensions set to 1. They are intermediate values of the
+    computation, so unused ones cost nothing.
 
     ```mlir
-    %y = graph.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32}
-        : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<1x128x768xf32>
+    %y, %mean, %inv_std_dev = graph.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32}
+        : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>)
+        -> (tensor<1x128x768xf32>, tensor<1x128x1xf32>, tensor<1x128x1xf32>)
     ```
   }];
   let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
                        Optional<Graph_FloatTensor>:$bias,
                        DefaultValuedAttr<I64Attr, "-1">:$axis,
-                       DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon);
-  let results = (outs Graph_FloatTensor:$output);
-  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+                       DefaultValuedAttr<F32Attr, "1.0e-5f">:$epsilon,
+                       OptionalAttr<TypeAttrOf<AnyFloat>>:$stash_type);
+  let results = (outs Graph_FloatTensor:$output, Graph_FloatTensor:$mean,
+                      Graph_FloatTensor:$inv_std_dev);
   let hasVerifier = 1;
 }
 
@@ -359,6 +396,37 @@ def Graph_ResizeOp : Graph_Op<"resize", [AttrSizedOperandSegments]> {
     $input (`roi` $roi^)? (`scales` $scales^)? (`sizes` $sizes^)? attr-dict `:`
     functional-type(operands, results)
   }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Signal windows
+//===----------------------------------------------------------------------===//
+
+def Graph_CosineWindowOp : Graph_Op<"cosine_window"> {
+  let summary = "a generalized cosine window (ONNX Hann, Hamming, Blackman)";
+  let description = [{
+    `w[n] = a0 - a1 * cos(2 pi n / M) + a2 * cos(4 pi n / M)` for n in
+    [0, N), where M is N when `periodic` and N - 1 otherwise. ONNX's
+    HannWindow has a0 = a1 = 0.5, HammingWindow a0 = 25/46 and a1 = 21/46,
+    BlackmanWindow a0 = 0.42, a1 = 0.5 and a2 = 0.08. The values are
+    computed in f32 as ONNX's function bodies do, then converted to the result
+    element type.
+
+    N is the `size` operand, a scalar. Code generation takes it from the
+    static result type, which the importer derives from a constant `size` or
+    from ONNX's shape inference (a model's declared output shape).
+
+    ```mlir
+    %w = graph.cosine_window %n {a0 = 5.000000e-01 : f32, a1 = 5.000000e-01 : f32}
+        : (tensor<i64>) -> tensor<10xf32>
+    ```
+  }];
+  let arguments = (ins Graph_IndexTensor:$size, F32Attr:$a0, F32Attr:$a1,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$a2,
+                       DefaultValuedAttr<BoolAttr, "true">:$periodic);
+  let results = (outs Graph_FloatTensor:$output);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -12,5 +12,7 @@ include "ir/GraphBase.td"
 include "ir/GraphElementwiseOps.td"
 include "ir/GraphNNOps.td"
 include "ir/GraphTensorOps.td"
+include "ir/GraphRecurrentOps.td"
+include "ir/GraphMiscOps.td"
 
 #endif // KILN_IR_GRAPHOPS_TD

@@ -169,6 +169,31 @@ LogicalResult detail::inferGlobalPooling(Value input, SmallVectorImpl<Type> &typ
   return success();
 }
 
+LogicalResult MaxPoolWithIndicesOp::inferReturnTypes(MLIRContext *context,
+                                                     std::optional<Location> loc,
+                                                     Adaptor adaptor,
+                                                     SmallVectorImpl<Type> &types) {
+  detail::WindowParams window{adaptor.getKernelShape(), adaptor.getStrides(),
+                              adaptor.getDilations(),   adaptor.getPads(),
+                              adaptor.getAutoPad(),     adaptor.getCeilMode()};
+  if (failed(detail::inferPooling(loc, adaptor.getInput(), window, types)))
+    return failure();
+  auto output = cast<RankedTensorType>(types.front());
+  types.push_back(RankedTensorType::get(output.getShape(), IntegerType::get(context, 64)));
+  return success();
+}
+
+LogicalResult MaxPoolWithIndicesOp::verify() {
+  detail::WindowParams window{getKernelShape(), getStrides(), getDilations(),
+                              getPads(),        getAutoPad(), getCeilMode()};
+  if (failed(detail::verifyWindow(getOperation(), getInput().getType().getRank(), window)))
+    return failure();
+  if (getStorageOrder() != 0 && getStorageOrder() != 1)
+    return emitOpError("storage_order must be 0 (row-major) or 1 (column-major), got ")
+           << getStorageOrder();
+  return success();
+}
+
 LogicalResult detail::verifyAxis(Operation *op, int64_t axis, int64_t rank) {
   if (axis < 0 || axis >= std::max<int64_t>(rank, 1))
     return op->emitOpError("axis ") << axis << " is out of range for rank " << rank;
@@ -311,6 +336,25 @@ LogicalResult InstanceNormOp::verify() {
   return verifyChannelParams(getOperation(), getInput().getType(), {getScale(), getBias()});
 }
 
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *context,
+                                            std::optional<Location> loc, Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto input = cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t rank = input.getRank();
+  int64_t axis = adaptor.getAxis() < 0 ? adaptor.getAxis() + rank : adaptor.getAxis();
+  if (axis < 0 || axis >= std::max<int64_t>(rank, 1))
+    return detail::inferError(loc, "layer_norm axis " + Twine(adaptor.getAxis()) +
+                                       " is out of range for rank " + Twine(rank));
+  // Mean and InvStdDev keep the leading dimensions; the normalized ones are 1.
+  Shape statShape(input.getShape());
+  for (int64_t d = axis; d < rank; ++d)
+    statShape[d] = 1;
+  Type stash = adaptor.getStashType() ? *adaptor.getStashType() : Float32Type::get(context);
+  auto statType = RankedTensorType::get(statShape, stash);
+  types.append({input, statType, statType});
+  return success();
+}
+
 LogicalResult LayerNormOp::verify() {
   RankedTensorType input = getInput().getType();
   if (failed(detail::verifyAxis(getOperation(), getAxis(), input.getRank())))
@@ -326,6 +370,27 @@ LogicalResult LayerNormOp::verify() {
         failed(verifyCompatibleShape(*shape, normalized)))
       return emitOpError("scale/bias of type ")
              << type << " do not broadcast to the normalized dimensions";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Signal windows
+//===----------------------------------------------------------------------===//
+
+LogicalResult CosineWindowOp::verify() {
+  auto sizeType = cast<RankedTensorType>(getSize().getType());
+  if (sizeType.getRank() > 1 || (sizeType.hasStaticShape() && sizeType.getNumElements() != 1))
+    return emitOpError("expects a scalar size, got ") << sizeType;
+  RankedTensorType output = getOutput().getType();
+  if (output.getRank() != 1)
+    return emitOpError("expects a 1-D result, got ") << output;
+  if (auto size = getConstantIntValues(getSize())) {
+    if ((*size)[0] < 0)
+      return emitOpError("size must not be negative, got ") << (*size)[0];
+    if (dimsConflict(output.getDimSize(0), (*size)[0]))
+      return emitOpError("result ") << output << " does not have the constant size "
+                                    << (*size)[0];
   }
   return success();
 }

@@ -111,8 +111,13 @@ LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *, std::optional<Location>
     return success();
   }
   int64_t rank = vectorLength(adaptor.getShape());
-  if (ShapedType::isDynamic(rank))
-    return detail::inferError(loc, "reshape target must be a 1-D tensor of static length");
+  if (ShapedType::isDynamic(rank)) {
+    // The result rank is unknown until the target folds to a constant; an
+    // unranked type is compatible with the ranked one the importer takes from
+    // ONNX shape inference (and is never more refined than it).
+    types.push_back(UnrankedTensorType::get(input.getElementType()));
+    return success();
+  }
   types.push_back(RankedTensorType::get(Shape(rank, kDynamic), input.getElementType()));
   return success();
 }

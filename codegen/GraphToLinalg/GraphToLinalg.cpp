@@ -93,6 +93,8 @@ struct LowerGraphToLinalgPass
     populateNNLoweringPatterns(converter, patterns);
     populateTensorLoweringPatterns(converter, patterns);
     populateReductionLoweringPatterns(converter, patterns);
+    populateRecurrentLoweringPatterns(converter, patterns);
+    populateMiscLoweringPatterns(converter, patterns);
 
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       return signalPassFailure();

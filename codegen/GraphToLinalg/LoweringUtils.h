@@ -38,6 +38,10 @@ void populateTensorLoweringPatterns(const mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns);
 void populateReductionLoweringPatterns(const mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
+void populateRecurrentLoweringPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
+void populateMiscLoweringPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
 
 /// The converted (signless) ranked tensor type of `type`.
 mlir::RankedTensorType convertTensorType(const mlir::TypeConverter &converter,

@@ -138,8 +138,9 @@ struct InstanceNormLowering : OpConversionPattern<graph::InstanceNormOp> {
 };
 
 /// Statistics over dimensions axis..rank-1; y = (x - mean) * inv_std_dev *
-/// scale + bias as in ONNX's function body. Narrow floats are computed in
-/// f32 (LayerNormalization's default stash_type).
+/// scale + bias as in ONNX's function body, computed in the statistics'
+/// element type (stash_type, f32 by default). The keep-dims mean and
+/// inv_std_dev are the op's second and third results.
 struct LayerNormLowering : OpConversionPattern<graph::LayerNormOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -148,11 +149,9 @@ struct LayerNormLowering : OpConversionPattern<graph::LayerNormOp> {
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
     Location loc = op.getLoc();
-    RankedTensorType type = convertTensorType(*getTypeConverter(), op.getType());
+    RankedTensorType type = convertTensorType(*getTypeConverter(), op.getOutput().getType());
     Type elementType = type.getElementType();
-    Type computeType = elementType.getIntOrFloatBitWidth() < 32
-                           ? Type(rewriter.getF32Type())
-                           : elementType;
+    Type computeType = op.getMean().getType().getElementType();
     auto computeTensorType = RankedTensorType::get(type.getShape(), computeType);
     Value input = createFloatCast(rewriter, loc, adaptor.getInput(), computeType);
     Value scale = createFloatCast(rewriter, loc, adaptor.getScale(), computeType);
@@ -186,7 +185,8 @@ struct LayerNormLowering : OpConversionPattern<graph::LayerNormOp> {
             scaled = b.create<arith::AddFOp>(l, scaled, args[4]);
           return scaled;
         });
-    rewriter.replaceOp(op, createFloatCast(rewriter, loc, result, elementType));
+    Value output = createFloatCast(rewriter, loc, result, elementType);
+    rewriter.replaceOp(op, {output, mean, invStdDev});
     return success();
   }
 };

@@ -1,11 +1,11 @@
 //===- PoolLowering.cpp - graph-to-linalg patterns: pooling --------------===//
 //
-// MaxPool, AveragePool, LpPool and the global pools. Window pools pad their
-// input with the reduction's identity (-inf for max, 0 for sums), including
-// the extra end padding that ceil_mode's last partial window reaches, then
-// reduce windows with linalg.pooling_* (1-D and 2-D) or a linalg.generic
-// over a kernel-shaped placeholder tensor, which gives the window loops
-// their bounds.
+// MaxPool (with or without its indices), AveragePool, LpPool and the global
+// pools. Window pools pad their input with the reduction's identity (-inf
+// for max, 0 for sums), including the extra end padding that ceil_mode's
+// last partial window reaches, then reduce windows with linalg.pooling_*
+// (1-D and 2-D) or a linalg.generic over a kernel-shaped placeholder tensor,
+// which gives the window loops their bounds.
 //
 //===----------------------------------------------------------------------===//
 
@@ -157,6 +157,123 @@ struct MaxPoolLowering : OpConversionPattern<graph::MaxPoolOp> {
         rewriter, loc, padded, init, op.getKernelShape(), op.getStrides(), op.getDilations(),
         /*allowNamed=*/!isUnsigned, combine);
     rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Max pooling that also records where each maximum is: one linalg.generic
+/// over (N, C, O1.., K1..) with a value and an index accumulator. A tap
+/// inside the unpadded input replaces the running maximum when none was
+/// taken yet or when it is greater, so the first maximum in window order
+/// wins (as in ONNX Runtime) and a NaN propagates like in graph.max_pool.
+struct MaxPoolWithIndicesLowering : OpConversionPattern<graph::MaxPoolWithIndicesOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult matchAndRewrite(graph::MaxPoolWithIndicesOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *context = rewriter.getContext();
+    RankedTensorType resultType =
+        convertTensorType(*getTypeConverter(), op.getOutput().getType());
+    RankedTensorType indicesType = op.getIndices().getType();
+    Value input = adaptor.getInput();
+    auto inputType = cast<RankedTensorType>(input.getType());
+    FailureOr<PoolGeometry> geometry = computePoolGeometry(op, inputType, resultType);
+    if (failed(geometry))
+      return failure();
+    Type elementType = resultType.getElementType();
+    bool isFloat = isa<FloatType>(elementType);
+    bool isUnsigned = isUnsignedInteger(getElementTypeOrSelf(op.getInput().getType())) ||
+                      elementType.isInteger(1);
+    Value lowest = createLowestValue(rewriter, loc, elementType, isUnsigned);
+    Value padded = createPadded(rewriter, loc, input, geometry->low, geometry->high, lowest);
+    Value unset = rewriter.create<arith::ConstantOp>(loc, rewriter.getI64IntegerAttr(-1));
+    Value initValues = createFilledTensor(rewriter, loc, resultType, lowest);
+    Value initIndices = createFilledTensor(rewriter, loc, indicesType, unset);
+
+    ArrayRef<int64_t> kernel = op.getKernelShape(), strides = op.getStrides(),
+                      dilations = op.getDilations();
+    int64_t spatial = static_cast<int64_t>(kernel.size());
+    ArrayRef<int64_t> spatialSizes = inputType.getShape().drop_front(2);
+    int64_t channels = inputType.getDimSize(1);
+    int64_t plane = 1;
+    for (int64_t size : spatialSizes)
+      plane *= size;
+    bool columnMajor = op.getStorageOrder() == 1;
+
+    Value window = rewriter.create<tensor::EmptyOp>(loc, kernel, elementType);
+    int64_t numLoops = 2 + 2 * spatial;
+    auto dim = [&](int64_t i) { return getAffineDimExpr(i, context); };
+    SmallVector<AffineExpr> inputExprs{dim(0), dim(1)}, windowExprs,
+        outputExprs{dim(0), dim(1)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      AffineExpr o = dim(2 + i), k = dim(2 + spatial + i);
+      inputExprs.push_back(o * strides[i] + k * dilations[i]);
+      windowExprs.push_back(k);
+      outputExprs.push_back(o);
+    }
+    AffineMap outputMap = AffineMap::get(numLoops, 0, outputExprs, context);
+    SmallVector<AffineMap> maps{AffineMap::get(numLoops, 0, inputExprs, context),
+                                AffineMap::get(numLoops, 0, windowExprs, context), outputMap,
+                                outputMap};
+    SmallVector<utils::IteratorType> iterators(2 + spatial, utils::IteratorType::parallel);
+    iterators.append(spatial, utils::IteratorType::reduction);
+
+    auto body = [&](OpBuilder &b, Location l, ValueRange args) {
+      auto constant = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(l, v); };
+      auto index = [&](int64_t d) { return b.create<linalg::IndexOp>(l, d); };
+      Value zero = constant(0);
+      Value inside = b.create<arith::ConstantOp>(l, b.getBoolAttr(true));
+      // Positions in the unpadded input, and whether the tap is inside it.
+      SmallVector<Value> positions;
+      for (int64_t i = 0; i < spatial; ++i) {
+        Value o = b.create<arith::MulIOp>(l, index(2 + i), constant(strides[i]));
+        Value k = b.create<arith::MulIOp>(l, index(2 + spatial + i), constant(dilations[i]));
+        Value position = b.create<arith::SubIOp>(l, b.create<arith::AddIOp>(l, o, k),
+                                                 constant(geometry->onnxPads[i]));
+        Value low = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, position, zero);
+        Value high = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, position,
+                                             constant(spatialSizes[i]));
+        inside = b.create<arith::AndIOp>(l, inside, b.create<arith::AndIOp>(l, low, high));
+        positions.push_back(position);
+      }
+      // Row-major: ((p1 * D2 + p2) * D3 + ...); column-major reverses the
+      // order of the spatial dimensions.
+      Value flat = zero;
+      for (int64_t j = 0; j < spatial; ++j) {
+        int64_t i = columnMajor ? spatial - 1 - j : j;
+        flat = b.create<arith::AddIOp>(
+            l, b.create<arith::MulIOp>(l, flat, constant(spatialSizes[i])), positions[i]);
+      }
+      Value slice = b.create<arith::AddIOp>(
+          l, b.create<arith::MulIOp>(l, index(0), constant(channels)), index(1));
+      flat = b.create<arith::AddIOp>(l, b.create<arith::MulIOp>(l, slice, constant(plane)),
+                                     flat);
+      Value flatI64 = b.create<arith::IndexCastOp>(l, b.getI64Type(), flat);
+
+      Value element = args[0], best = args[2], bestIndex = args[3];
+      Value greater;
+      if (isFloat)
+        greater = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OGT, element, best);
+      else
+        greater = b.create<arith::CmpIOp>(
+            l, isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt, element,
+            best);
+      Value first =
+          b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, bestIndex,
+                                  b.create<arith::ConstantOp>(l, b.getI64IntegerAttr(-1)));
+      Value take =
+          b.create<arith::AndIOp>(l, inside, b.create<arith::OrIOp>(l, first, greater));
+      Value value = b.create<arith::SelectOp>(l, take, element, best);
+      Value where = b.create<arith::SelectOp>(l, take, flatI64, bestIndex);
+      b.create<linalg::YieldOp>(l, ValueRange{value, where});
+    };
+    auto generic = rewriter.create<linalg::GenericOp>(
+        loc, TypeRange{resultType, indicesType}, ValueRange{padded, window},
+        ValueRange{initValues, initIndices}, maps, iterators, body);
+    rewriter.replaceOp(op, generic.getResults());
     return success();
   }
 };
@@ -356,7 +473,8 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
 
 void populatePoolLoweringPatterns(const TypeConverter &converter,
                                   RewritePatternSet &patterns) {
-  patterns.add<MaxPoolLowering, AveragePoolLowering, LpPoolLowering,
+  patterns.add<MaxPoolLowering, MaxPoolWithIndicesLowering, AveragePoolLowering,
+               LpPoolLowering,
                GlobalPoolLowering<graph::GlobalAveragePoolOp, false>,
                GlobalPoolLowering<graph::GlobalMaxPoolOp, true>>(converter,
                                                                   patterns.getContext());

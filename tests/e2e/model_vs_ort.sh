@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Exports a public model with torch (cached in WORK_DIR), compiles and runs it
 # with kiln, runs it with ONNX Runtime, and compares (rtol 1e-3, atol 1e-4).
-#   model_vs_ort.sh KILN SOURCE_DIR WORK_DIR MODEL [OPSET]
+#   model_vs_ort.sh KILN SOURCE_DIR WORK_DIR MODEL [OPSET] [THREADS]
 set -euo pipefail
 kiln=$1
 src=$2
 work=$3
 name=$4
 opset=${5:-13}
+threads=${6:-1}
 models="$work/models-opset$opset"
 mkdir -p "$models"
 model="$models/$name-opset$opset.onnx"
@@ -16,4 +17,5 @@ if [ ! -f "$model" ]; then
     > "$models/$name.export.log" 2>&1 || { cat "$models/$name.export.log"; exit 1; }
 fi
 /usr/bin/python3 "$src/tests/e2e/compare_with_ort.py" --kiln "$kiln" \
-  --rtol 1e-3 --atol 1e-4 --work "$work/$name-opset$opset" "$model"
+  --rtol 1e-3 --atol 1e-4 --threads "$threads" --work "$work/$name-opset$opset-t$threads" \
+  "$model"

@@ -379,8 +379,11 @@ int runRun() {
     std::vector<HostTensor> outputs(signature.outputs.size());
     std::vector<const void *> inputPointers;
     std::vector<void *> outputPointers;
+    // The entry point rejects NULL buffers, which is what an empty vector
+    // gives for a zero-size input; any valid address will do.
+    char emptyInput = 0;
     for (HostTensor &tensor : inputs)
-      inputPointers.push_back(tensor.data.data());
+      inputPointers.push_back(tensor.data.empty() ? &emptyInput : tensor.data.data());
     for (size_t i = 0; i < outputs.size(); ++i) {
       outputs[i].dtype = signature.outputs[i].dtype;
       outputs[i].shape = signature.outputs[i].shape;

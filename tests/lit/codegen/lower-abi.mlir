@@ -8,9 +8,9 @@
 module attributes {kiln.weights_size = 64 : i64} {
   memref.global "private" constant @kiln_weights : memref<64xi8> = dense<0>
   // CHECK-LABEL: func.func @main
-  // CHECK-SAME: (%[[IN:.+]]: memref<4xf32>, %[[OUT:.+]]: memref<4xf32> {bufferize.result}, %[[WS:.+]]: memref<128xi8> {kiln.workspace})
+  // CHECK-SAME: (%[[IN:[^:]+]]: memref<4xf32>, %[[OUT:[^:]+]]: memref<4xf32> {bufferize.result}, %[[WS:[^:]+]]: memref<128xi8> {kiln.workspace}, %{{.+}}: !llvm.ptr {kiln.context})
   // EXTERNAL-LABEL: func.func @main
-  // EXTERNAL-SAME: %[[WS:.+]]: memref<128xi8> {kiln.workspace}, %[[W:.+]]: memref<64xi8> {kiln.weights})
+  // EXTERNAL-SAME: %[[WS:[^:]+]]: memref<128xi8> {kiln.workspace}, %[[W:[^:]+]]: memref<64xi8> {kiln.weights}, %{{.+}}: !llvm.ptr {kiln.context})
   func.func @main(%in: memref<4xf32>, %out: memref<4xf32> {bufferize.result})
       attributes {kiln.workspace_size = 128 : i64} {
     // CHECK: %[[BLOB:.+]] = memref.get_global @kiln_weights

@@ -1,0 +1,245 @@
+//===- FormParallelDispatch.cpp - kernels' outer loops to the thread pool ---===//
+//
+// See Passes.td (kiln-form-parallel-dispatch). Splitting at the memref level
+// lets upstream conversions lower the kernel body as an ordinary function;
+// only the small dispatch stub is written on the LLVM dialect afterwards.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace kiln::codegen {
+#define GEN_PASS_DEF_FORMPARALLELDISPATCH
+#include "codegen/Passes.h.inc"
+} // namespace kiln::codegen
+
+using namespace mlir;
+
+namespace kiln::codegen {
+namespace {
+
+std::optional<int64_t> getConstantIndex(Value value) {
+  APInt result;
+  if (matchPattern(value, m_ConstantInt(&result)))
+    return result.getSExtValue();
+  return std::nullopt;
+}
+
+/// Trip counts of a normalized (from 0, step 1) loop with static bounds.
+std::optional<SmallVector<int64_t>> getStaticTripCounts(scf::ParallelOp loop) {
+  SmallVector<int64_t> counts;
+  for (auto [lower, upper, step] :
+       llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
+    auto lo = getConstantIndex(lower), hi = getConstantIndex(upper), st = getConstantIndex(step);
+    if (!lo || !hi || !st || *lo != 0 || *st != 1)
+      return std::nullopt;
+    counts.push_back(*hi);
+  }
+  return counts;
+}
+
+/// The most iterations any statement in `op`'s body runs per iteration of it.
+int64_t getInnerWork(Operation *op) {
+  int64_t most = 1;
+  op->walk([&](Operation *nested) {
+    int64_t work = 1;
+    for (Operation *parent = nested->getParentOp(); parent && parent != op;
+         parent = parent->getParentOp()) {
+      if (auto forOp = dyn_cast<scf::ForOp>(parent)) {
+        auto lo = getConstantIndex(forOp.getLowerBound());
+        auto hi = getConstantIndex(forOp.getUpperBound());
+        auto st = getConstantIndex(forOp.getStep());
+        if (lo && hi && st && *st > 0)
+          work *= std::max<int64_t>(1, (*hi - *lo + *st - 1) / *st);
+      } else if (auto parallel = dyn_cast<scf::ParallelOp>(parent)) {
+        if (auto counts = getStaticTripCounts(parallel))
+          for (int64_t count : *counts)
+            work *= std::max<int64_t>(1, count);
+      }
+    }
+    most = std::max(most, work);
+  });
+  return most;
+}
+
+/// Values the body may recompute rather than receive: constants and views.
+bool isRematerializable(Operation *op) {
+  return matchPattern(op, m_Constant()) ||
+         isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::ReinterpretCastOp, memref::CastOp>(op);
+}
+
+bool isPassable(Value value) {
+  Type type = value.getType();
+  if (auto memref = dyn_cast<MemRefType>(type))
+    return memref.hasStaticShape() && memref.getLayout().isIdentity();
+  return type.isIntOrIndexOrFloat();
+}
+
+struct FormParallelDispatchPass
+    : impl::FormParallelDispatchBase<FormParallelDispatchPass> {
+  using FormParallelDispatchBase::FormParallelDispatchBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto func = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!func || func.isExternal())
+      return;
+    Value context;
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      if (func.getArgAttr(i, "kiln.context"))
+        context = func.getArgument(i);
+    if (!context)
+      return; // Not lowered to the ABI yet: nothing can reach the pool.
+    SmallVector<scf::ParallelOp> kernels;
+    for (Operation &op : func.getBody().front())
+      if (auto loop = dyn_cast<scf::ParallelOp>(op))
+        kernels.push_back(loop);
+    int index = 0;
+    for (scf::ParallelOp loop : kernels)
+      if (dispatch(func, context, loop, index))
+        ++index;
+  }
+
+  bool dispatch(func::FuncOp func, Value context, scf::ParallelOp loop, int index) {
+    auto counts = getStaticTripCounts(loop);
+    if (!counts || loop.getNumReductions() != 0)
+      return false;
+    int64_t total = 1;
+    for (int64_t count : *counts)
+      total *= count;
+    if (total < 2 || total * getInnerWork(loop) < minWork)
+      return false;
+    unsigned leading = 0;
+    int64_t iterations = 1;
+    while (leading < counts->size() && iterations < minChunks)
+      iterations *= (*counts)[leading++];
+    if (iterations < 2)
+      return false;
+
+    // What the body needs from outside: recompute pure values, pass the rest.
+    llvm::SetVector<Value> usedAbove;
+    getUsedValuesDefinedAbove(loop.getRegion(), usedAbove);
+    for (ValueRange bounds : {loop.getLowerBound(), loop.getUpperBound(), loop.getStep()})
+      for (Value bound : bounds.drop_front(leading))
+        usedAbove.insert(bound);
+    SmallVector<Value> worklist(usedAbove.begin(), usedAbove.end());
+    llvm::SetVector<Value> passed;
+    llvm::SetVector<Operation *> recomputed;
+    while (!worklist.empty()) {
+      Value value = worklist.pop_back_val();
+      Operation *def = value.getDefiningOp();
+      if (def && isRematerializable(def)) {
+        if (recomputed.insert(def))
+          for (Value operand : def->getOperands())
+            worklist.push_back(operand);
+        continue;
+      }
+      if (!isPassable(value))
+        return false;
+      passed.insert(value);
+    }
+    // Arguments in a stable order: function arguments first, then values in
+    // the order they are defined.
+    SmallVector<Value> passedOrder(passed.begin(), passed.end());
+    llvm::sort(passedOrder, [](Value a, Value b) {
+      auto argA = dyn_cast<BlockArgument>(a), argB = dyn_cast<BlockArgument>(b);
+      if (argA || argB)
+        return argA && (!argB || argA.getArgNumber() < argB.getArgNumber());
+      Operation *opA = a.getDefiningOp(), *opB = b.getDefiningOp();
+      if (opA == opB)
+        return cast<OpResult>(a).getResultNumber() < cast<OpResult>(b).getResultNumber();
+      return opA->isBeforeInBlock(opB);
+    });
+    passed = llvm::SetVector<Value>(passedOrder.begin(), passedOrder.end());
+    SmallVector<Operation *> recomputeOrder(recomputed.begin(), recomputed.end());
+    llvm::sort(recomputeOrder, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+
+    MLIRContext *ctx = &getContext();
+    Location loc = loop.getLoc();
+    OpBuilder builder(ctx);
+    builder.setInsertionPoint(func);
+    std::string prefix = func.getSymName().str();
+    SmallVector<Type> passedTypes;
+    for (Value value : passed)
+      passedTypes.push_back(value.getType());
+
+    // The kernel body: one iteration of the collapsed leading dimensions.
+    SmallVector<Type> bodyInputs{builder.getIndexType()};
+    bodyInputs.append(passedTypes);
+    auto body = builder.create<func::FuncOp>(loc, prefix + "_kernel" + std::to_string(index),
+                                             builder.getFunctionType(bodyInputs, {}));
+    body.setPrivate();
+    Block *entry = body.addEntryBlock();
+    OpBuilder inner = OpBuilder::atBlockBegin(entry);
+    IRMapping mapping;
+    for (auto [i, value] : llvm::enumerate(passed))
+      mapping.map(value, entry->getArgument(i + 1));
+    for (Operation *op : recomputeOrder)
+      inner.clone(*op, mapping);
+    Value flat = entry->getArgument(0);
+    SmallVector<Value> leadingIndices(leading);
+    for (unsigned d = leading; d-- > 0;) {
+      if (d == 0) {
+        leadingIndices[d] = flat;
+        break;
+      }
+      Value size = inner.create<arith::ConstantIndexOp>(loc, (*counts)[d]);
+      leadingIndices[d] = inner.create<arith::RemUIOp>(loc, flat, size);
+      flat = inner.create<arith::DivUIOp>(loc, flat, size);
+    }
+    for (unsigned d = 0; d < leading; ++d)
+      mapping.map(loop.getInductionVars()[d], leadingIndices[d]);
+    if (leading < counts->size()) {
+      auto mapAll = [&](ValueRange values) {
+        SmallVector<Value> mapped;
+        for (Value value : values)
+          mapped.push_back(mapping.lookupOrDefault(value));
+        return mapped;
+      };
+      auto nest = inner.create<scf::ParallelOp>(
+          loc, mapAll(loop.getLowerBound().drop_front(leading)),
+          mapAll(loop.getUpperBound().drop_front(leading)),
+          mapAll(loop.getStep().drop_front(leading)));
+      for (unsigned d = leading; d < counts->size(); ++d)
+        mapping.map(loop.getInductionVars()[d], nest.getInductionVars()[d - leading]);
+      inner.setInsertionPointToStart(nest.getBody());
+    }
+    for (Operation &op : loop.getBody()->without_terminator())
+      inner.clone(op, mapping);
+    inner.setInsertionPointToEnd(entry);
+    inner.create<func::ReturnOp>(loc);
+
+    // The dispatch stub, defined on the LLVM dialect later.
+    SmallVector<Type> dispatchInputs{context.getType()};
+    dispatchInputs.append(passedTypes);
+    builder.setInsertionPoint(func);
+    auto stub = builder.create<func::FuncOp>(
+        loc, prefix + "_dispatch" + std::to_string(index),
+        builder.getFunctionType(dispatchInputs, {}));
+    stub.setPrivate();
+    stub->setAttr("kiln.dispatch_body", FlatSymbolRefAttr::get(body.getSymNameAttr()));
+    stub->setAttr("kiln.dispatch_count", builder.getI64IntegerAttr(iterations));
+
+    builder.setInsertionPoint(loop);
+    SmallVector<Value> operands{context};
+    operands.append(passed.begin(), passed.end());
+    builder.create<func::CallOp>(loc, stub, operands);
+    loop.erase();
+    return true;
+  }
+};
+
+} // namespace
+} // namespace kiln::codegen
