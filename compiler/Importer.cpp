@@ -34,7 +34,8 @@ static const llvm::StringMap<SmallVector<OpImporterEntry, 2>> &importerTable() {
   static const auto table = [] {
     llvm::StringMap<SmallVector<OpImporterEntry, 2>> map;
     for (auto family : {elementwiseImporters(), nnImporters(), tensorImporters(),
-                        legacyImporters(), recurrentImporters(), miscImporters()})
+                        legacyImporters(), signalImporters(), recurrentImporters(),
+                        miscImporters()})
       for (const OpImporterEntry &entry : family)
         map[entry.opType].push_back(entry);
     return map;

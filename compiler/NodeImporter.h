@@ -47,6 +47,8 @@ llvm::ArrayRef<OpImporterEntry> nnImporters();
 llvm::ArrayRef<OpImporterEntry> tensorImporters();
 /// Forms of opsets 1..6 that differ from the current ones (LegacyImporters.cpp).
 llvm::ArrayRef<OpImporterEntry> legacyImporters();
+/// HannWindow, HammingWindow, BlackmanWindow (SignalImporters.cpp).
+llvm::ArrayRef<OpImporterEntry> signalImporters();
 llvm::ArrayRef<OpImporterEntry> miscImporters();
 llvm::ArrayRef<OpImporterEntry> recurrentImporters();
 

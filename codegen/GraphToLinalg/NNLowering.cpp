@@ -424,6 +424,7 @@ void populateNNLoweringPatterns(const TypeConverter &converter,
   populatePoolLoweringPatterns(converter, patterns);
   populateNormLoweringPatterns(converter, patterns);
   populateResizeLoweringPatterns(converter, patterns);
+  populateSignalLoweringPatterns(converter, patterns);
 }
 
 } // namespace kiln::codegen

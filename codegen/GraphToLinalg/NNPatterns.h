@@ -1,8 +1,8 @@
 //===- NNPatterns.h - internals shared by the NN lowering files -*- C++ -*-===//
 //
 // The neural-network lowerings are split over NNLowering.cpp (matrix products,
-// softmax family), ConvLowering.cpp, PoolLowering.cpp, NormLowering.cpp and
-// ResizeLowering.cpp. This header declares their population functions and the
+// softmax family), ConvLowering.cpp, PoolLowering.cpp, NormLowering.cpp,
+// ResizeLowering.cpp and SignalLowering.cpp. This header declares their population functions and the
 // few builders more than one of them uses (padding, reductions along some
 // dimensions, scalar arithmetic that works on floats and integers alike).
 //
@@ -22,6 +22,8 @@ void populatePoolLoweringPatterns(const mlir::TypeConverter &converter,
 void populateNormLoweringPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 void populateResizeLoweringPatterns(const mlir::TypeConverter &converter,
+                                    mlir::RewritePatternSet &patterns);
+void populateSignalLoweringPatterns(const mlir::TypeConverter &converter,
                                     mlir::RewritePatternSet &patterns);
 
 /// `lhs + rhs` / `lhs * rhs` for float or integer scalars of one type.

@@ -145,13 +145,43 @@ Value applyActivation(OpBuilder &b, Location loc, const Activation &fn, Value x)
 // The per-layer builder
 //===----------------------------------------------------------------------===//
 
+/// Positions of the loop-carried tensors in the scf.for's iter_args (-1 when
+/// the layer has no such tensor).
+struct Carried {
+  int h = -1, c = -1, y = -1, xw = -1, rec = -1, z = -1, r = -1, hRec = -1;
+};
+
+/// What one loop iteration works with.
+struct Step {
+  OpBuilder &b;
+  int64_t d;          ///< direction
+  Value t;            ///< time index
+  Value stepI32;      ///< t as i32, when sequence_lens masks
+  ValueRange args;    ///< the carried tensors
+  SmallVector<Value> yields;
+  SmallVector<OpFoldResult> slot; ///< this direction's slot in Y_h / Y_c
+  Value hPrev;        ///< batch x hidden view of the previous hidden state
+  Value stepInput;    ///< batch x gates*hidden view of X * W^T + biases at t
+};
+
+/// The new states of one step. `hidden` is where the new hidden state was
+/// computed: in the step's X * W^T slice for LSTM and RNN (then copied to
+/// the state), in place in the state for GRU. `xwSlice`, when set, is the
+/// step's X * W^T slice the step computed in, to store back (with `hidden`
+/// in gate block `hiddenGate`, or as all of it when that is -1) so the
+/// loop-carried tensor stays in place.
+struct StepResult {
+  Value hidden, cell, xwSlice;
+  int64_t hiddenGate = -1;
+};
+
 class RecurrentBuilder {
 public:
   RecurrentBuilder(OpBuilder &b, Location loc, const RecurrentLayer &layer)
       : b(b), loc(loc), layer(layer) {}
 
-  /// Emits the whole layer and returns the values of Y (null when unused),
-  /// Y_h and, for LSTM, Y_c.
+  /// Emits the whole layer and returns the values of Y (an unused
+  /// placeholder when nothing reads it), Y_h and, for LSTM, Y_c.
   SmallVector<Value> build();
 
 private:
@@ -183,39 +213,34 @@ private:
     int64_t cols = cast<RankedTensorType>(matrix.getType()).getDimSize(1);
     return extract(ob, matrix, indices({begin, 0}), {count, cols}, {count, cols});
   }
-  /// Columns [begin, begin + count) of a batch x N matrix.
-  Value columns(OpBuilder &ob, Value matrix, int64_t begin, int64_t count) {
-    return extract(ob, matrix, indices({0, begin}), {layer.batch, count},
-                   {layer.batch, count});
+  /// Gate block `k` (columns [k*hidden, (k+1)*hidden)) of a batch x N matrix.
+  Value gateColumns(OpBuilder &ob, Value matrix, int64_t k) {
+    return extract(ob, matrix, indices({0, k * layer.hidden}), {layer.batch, layer.hidden},
+                   {layer.batch, layer.hidden});
+  }
+  Value insertGateColumns(OpBuilder &ob, Value block, Value matrix, int64_t k) {
+    return insert(ob, block, matrix, indices({0, k * layer.hidden}),
+                  {layer.batch, layer.hidden});
   }
   /// Elements [begin, begin + count) of row `d` of a dirs x N tensor (B, P).
   Value vector(Value perDirection, int64_t d, int64_t begin, int64_t count) {
     return extract(b, perDirection, indices({d, begin}), {1, count}, {count});
   }
-  /// The batch x hidden slot of direction `d` in a state tensor (Y_h layout).
-  SmallVector<OpFoldResult> stateOffsets(int64_t d) {
-    return layer.layout == 0 ? indices({d, 0, 0}) : indices({0, d, 0});
-  }
   SmallVector<int64_t> stateSizes() {
     return layer.layout == 0 ? SmallVector<int64_t>{1, layer.batch, layer.hidden}
                              : SmallVector<int64_t>{layer.batch, 1, layer.hidden};
   }
-  /// The batch x N slice of time step `t` in a time-major (layout 0) or
-  /// batch-major (layout 1) sequence tensor.
-  SmallVector<OpFoldResult> stepOffsets(Value t, ArrayRef<int64_t> trailing) {
-    SmallVector<OpFoldResult> offsets = indices(trailing);
+  /// Offsets and sizes of time step `t` of the X * W^T tensor, which is
+  /// seq x batch x N (layout 0) or batch x seq x N (layout 1).
+  SmallVector<OpFoldResult> xwOffsets(Value t) {
     OpFoldResult zero = b.getIndexAttr(0);
-    if (layer.layout == 0)
-      offsets.insert(offsets.begin(), {t, zero});
-    else
-      offsets.insert(offsets.begin(), {zero, t});
-    return offsets;
+    return layer.layout == 0 ? SmallVector<OpFoldResult>{t, zero, zero}
+                             : SmallVector<OpFoldResult>{zero, t, zero};
   }
-  SmallVector<int64_t> stepSizes(ArrayRef<int64_t> trailing) {
-    SmallVector<int64_t> sizes = layer.layout == 0 ? SmallVector<int64_t>{1, layer.batch}
-                                                   : SmallVector<int64_t>{layer.batch, 1};
-    sizes.append(trailing.begin(), trailing.end());
-    return sizes;
+  SmallVector<int64_t> xwSizes() {
+    int64_t n = layer.gates * layer.hidden;
+    return layer.layout == 0 ? SmallVector<int64_t>{1, layer.batch, n}
+                             : SmallVector<int64_t>{layer.batch, 1, n};
   }
 
   //===-- Pieces ---------------------------------------------------------===//
@@ -239,25 +264,31 @@ private:
     return ob.create<linalg::MatmulTransposeBOp>(loc, ValueRange{lhs, rhs}, ValueRange{acc})
         .getResult(0);
   }
-  /// Clamps a gate pre-activation to [-clip, clip] when the layer clips.
-  Value clipped(OpBuilder &ob, Location l, Value x) {
-    if (!layer.clip)
-      return x;
-    Value bound = constant(ob, l, x.getType(), *layer.clip);
-    Value low = ob.create<arith::MaximumFOp>(l, x, ob.create<arith::NegFOp>(l, bound));
-    return ob.create<arith::MinimumFOp>(l, low, bound);
-  }
-  Value gate(OpBuilder &ob, Location l, int64_t d, int64_t index, Value preActivation) {
+  /// Gate function `index` of direction `d` (f, g, h order), applied after
+  /// clamping the pre-activation to [-clip, clip] when the layer clips.
+  Value gate(OpBuilder &ob, Location l, int64_t d, int64_t index, Value preActivation,
+             bool clip = true) {
+    if (clip && layer.clip) {
+      Value bound = constant(ob, l, preActivation.getType(), *layer.clip);
+      Value low = ob.create<arith::MaximumFOp>(l, preActivation,
+                                               ob.create<arith::NegFOp>(l, bound));
+      preActivation = ob.create<arith::MinimumFOp>(l, low, bound);
+    }
     int64_t perDirection = layer.activations.size() / layer.directions;
-    return applyActivation(ob, l, layer.activations[d * perDirection + index],
-                           clipped(ob, l, preActivation));
+    return applyActivation(ob, l, layer.activations[d * perDirection + index], preActivation);
+  }
+  Value add(OpBuilder &ob, Location l, Value lhs, Value rhs) {
+    return rhs ? ob.create<arith::AddFOp>(l, lhs, rhs).getResult() : lhs;
   }
 
-  /// A linalg.generic over batch x hidden: `inputs` are read through their
-  /// maps, `outputs` are batch x hidden and their current values reach the
-  /// body after the inputs.
+  /// A linalg.generic over batch x hidden with one result per output.
+  /// `inputs` are read through their maps; the outputs are batch x hidden and
+  /// their current values reach the body after the inputs. Every output is
+  /// read by the body: linalg's fusion would otherwise detach an unread
+  /// output from its tensor, and the step would allocate a new one.
   SmallVector<Value> stepGeneric(
-      OpBuilder &ob, ValueRange inputs, ArrayRef<AffineMap> inputMaps, ValueRange outputs,
+      OpBuilder &ob, ArrayRef<Value> inputs, ArrayRef<AffineMap> inputMaps,
+      ArrayRef<Value> outputs,
       function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> body) {
     SmallVector<AffineMap> maps(inputMaps);
     maps.append(outputs.size(), ob.getMultiDimIdentityMap(2));
@@ -277,27 +308,31 @@ private:
     return AffineMap::get(2, 0, {b.getAffineDimExpr(0)}, b.getContext());
   }
 
-  /// Applies sequence_lens: when step `t` is past a batch entry's length,
-  /// its new state is its old one and its Y row is zero.
-  struct Masked {
-    Value state, y;
-  };
-  Masked mask(OpBuilder &ob, Location l, Value stepI32, Value length, Value computed,
-              Value previous) {
+  /// sequence_lens: a batch entry whose length is <= t keeps `previous`.
+  Value masked(OpBuilder &ob, Location l, const Step &step, Value length, Value computed,
+               Value previous) {
     if (!length)
-      return {computed, computed};
-    Value active = ob.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, stepI32, length);
-    return {ob.create<arith::SelectOp>(l, active, computed, previous),
-            ob.create<arith::SelectOp>(l, active, computed,
-                                       constant(ob, l, computed.getType(), 0.0))};
+      return computed;
+    Value active =
+        ob.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, step.stepI32, length);
+    return ob.create<arith::SelectOp>(l, active, computed, previous);
   }
+  /// Zeroes the rows of Y past each batch entry's length, once after the loops.
+  Value maskY(Value y);
 
   Value precomputeInput(int64_t d);
+  StepResult lstmStep(Step &step, const Carried &carried);
+  StepResult rnnStep(Step &step, const Carried &carried);
+  StepResult gruStep(Step &step, const Carried &carried);
   void runDirection(int64_t d, bool reverse, Value &y, Value &yh, Value &yc);
 
   OpBuilder &b;
   Location loc;
   const RecurrentLayer &layer;
+  // Per direction: R as a matrix, and the vectors the steps read.
+  Value recurrent;
+  Value recurrentBias[3]; ///< GRU: Rb of z, r, h
+  Value peepholes[3];     ///< LSTM: P of input, output, forget
 };
 
 /// X * W^T + input bias for all time steps: seq x batch x gates*hidden
@@ -305,17 +340,17 @@ private:
 /// here as well; GRU adds it to the recurrent product, where its reset gate
 /// needs it.
 Value RecurrentBuilder::precomputeInput(int64_t d) {
-  int64_t gateColumns = layer.gates * layer.hidden;
+  int64_t n = layer.gates * layer.hidden;
   auto xType = cast<RankedTensorType>(layer.x.getType());
   int64_t steps = xType.getDimSize(0) * xType.getDimSize(1);
   Value flat = createStaticReshape(
       b, loc, layer.x, RankedTensorType::get({steps, xType.getDimSize(2)}, layer.element));
-  auto accType = RankedTensorType::get({steps, gateColumns}, layer.element);
+  auto accType = RankedTensorType::get({steps, n}, layer.element);
   Value init;
   if (layer.bias) {
-    SmallVector<Value> biases{vector(layer.bias, d, 0, gateColumns)};
+    SmallVector<Value> biases{vector(layer.bias, d, 0, n)};
     if (layer.kind != CellKind::GRU)
-      biases.push_back(vector(layer.bias, d, gateColumns, gateColumns));
+      biases.push_back(vector(layer.bias, d, n, n));
     init = createElementwiseGeneric(b, loc, accType, biases,
                                     [](OpBuilder &nb, Location l, ValueRange args) {
                                       Value sum = args[0];
@@ -324,286 +359,312 @@ Value RecurrentBuilder::precomputeInput(int64_t d) {
                                       return sum;
                                     });
   } else {
-    init = zeros(b, {steps, gateColumns});
+    init = zeros(b, {steps, n});
   }
   Value product = matmulTransposeB(b, flat, weightMatrix(layer.w, d), init);
   return createStaticReshape(
       b, loc, product,
-      RankedTensorType::get({xType.getDimSize(0), xType.getDimSize(1), gateColumns},
-                            layer.element));
+      RankedTensorType::get({xType.getDimSize(0), xType.getDimSize(1), n}, layer.element));
+}
+
+/// LSTM (gate blocks input, output, forget, cell). The gates accumulate
+/// H * R^T into the step's X * W^T slice. One generic updates the cell state
+/// in place; a second computes the hidden state over the output gate's
+/// pre-activation, which nothing reads afterwards.
+StepResult RecurrentBuilder::lstmStep(Step &step, const Carried &carried) {
+  OpBuilder &lb = step.b;
+  int64_t d = step.d;
+  Value acc = matmulTransposeB(lb, step.hPrev, recurrent, step.stepInput);
+  Value length = layer.lens;
+
+  SmallVector<Value> inputs{gateColumns(lb, acc, 0), gateColumns(lb, acc, 2),
+                            gateColumns(lb, acc, 3)};
+  SmallVector<AffineMap> maps(3, identityMap());
+  if (layer.peepholes) {
+    inputs.append({peepholes[0], peepholes[2]});
+    maps.append({perHiddenMap(), perHiddenMap()});
+  }
+  if (length) {
+    inputs.push_back(length);
+    maps.push_back(perBatchMap());
+  }
+  Value cSlot = extract(lb, step.args[carried.c], step.slot, stateSizes(),
+                        {layer.batch, layer.hidden});
+  Value cell = stepGeneric(
+      lb, inputs, maps, {cSlot},
+      [&](OpBuilder &nb, Location l, ValueRange a) -> SmallVector<Value> {
+        Value cPrev = a.back();
+        Value iPre = a[0], fPre = a[1], cPre = a[2];
+        if (layer.peepholes) {
+          iPre = nb.create<arith::AddFOp>(l, iPre, nb.create<arith::MulFOp>(l, a[3], cPrev));
+          fPre = nb.create<arith::AddFOp>(l, fPre, nb.create<arith::MulFOp>(l, a[4], cPrev));
+        }
+        Value it = gate(nb, l, d, 0, iPre);
+        Value ft = layer.inputForget
+                       ? nb.create<arith::SubFOp>(l, constant(nb, l, layer.element, 1.0), it)
+                       : gate(nb, l, d, 0, fPre);
+        Value ct = gate(nb, l, d, 1, cPre);
+        Value next = nb.create<arith::AddFOp>(l, nb.create<arith::MulFOp>(l, ft, cPrev),
+                                              nb.create<arith::MulFOp>(l, it, ct));
+        return {masked(nb, l, step, length ? a[a.size() - 2] : Value(), next, cPrev)};
+      })[0];
+
+  inputs = {cell};
+  maps.assign(1, identityMap());
+  if (layer.peepholes) {
+    inputs.push_back(peepholes[1]);
+    maps.push_back(perHiddenMap());
+  }
+  if (length) {
+    inputs.append({length, step.hPrev});
+    maps.append({perBatchMap(), identityMap()});
+  }
+  Value outputGate = gateColumns(lb, acc, 1);
+  Value hidden = stepGeneric(
+      lb, inputs, maps, {outputGate},
+      [&](OpBuilder &nb, Location l, ValueRange a) -> SmallVector<Value> {
+        Value c = a[0], oPre = a.back();
+        if (layer.peepholes)
+          oPre = nb.create<arith::AddFOp>(l, oPre, nb.create<arith::MulFOp>(l, a[1], c));
+        Value h = nb.create<arith::MulFOp>(l, gate(nb, l, d, 0, oPre),
+                                           gate(nb, l, d, 2, c, /*clip=*/false));
+        if (!length)
+          return {h};
+        return {masked(nb, l, step, a[a.size() - 3], h, a[a.size() - 2])};
+      })[0];
+  return {hidden, cell, acc, 1};
+}
+
+/// RNN: H = f(X * W^T + H * R^T + biases), computed over the step's X * W^T
+/// slice.
+StepResult RecurrentBuilder::rnnStep(Step &step, const Carried &) {
+  OpBuilder &lb = step.b;
+  Value acc = matmulTransposeB(lb, step.hPrev, recurrent, step.stepInput);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (layer.lens) {
+    inputs.append({layer.lens, step.hPrev});
+    maps.append({perBatchMap(), identityMap()});
+  }
+  Value hidden = stepGeneric(
+      lb, inputs, maps, {acc},
+      [&](OpBuilder &nb, Location l, ValueRange a) -> SmallVector<Value> {
+        Value h = gate(nb, l, step.d, 0, a.back());
+        if (!layer.lens)
+          return {h};
+        return {masked(nb, l, step, a[0], h, a[1])};
+      })[0];
+  return {hidden, Value(), hidden, -1};
+}
+
+/// GRU (gate blocks update z, reset r, hidden h). The recurrent products go
+/// to carried scratch tensors, as the reset gate scales the hidden gate's
+/// recurrent part (after the product with linear_before_reset, before it
+/// otherwise, which takes a second product per step). The last generic
+/// updates the hidden state in place.
+StepResult RecurrentBuilder::gruStep(Step &step, const Carried &carried) {
+  OpBuilder &lb = step.b;
+  int64_t d = step.d;
+  auto product = [&](Value lhs, Value weights, int arg) {
+    Value cleared = lb.create<linalg::FillOp>(loc, constant(lb, loc, layer.element, 0.0),
+                                              step.args[arg])
+                        .getResult(0);
+    Value result = matmulTransposeB(lb, lhs, weights, cleared);
+    step.yields[arg] = result;
+    return result;
+  };
+  Value xz = gateColumns(lb, step.stepInput, 0), xr = gateColumns(lb, step.stepInput, 1),
+        xh = gateColumns(lb, step.stepInput, 2);
+  bool bias = static_cast<bool>(layer.bias);
+
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  Value z;
+  if (!layer.linearBeforeReset) {
+    Value zRec = product(step.hPrev, rows(lb, recurrent, 0, layer.hidden), carried.z);
+    Value rRec =
+        product(step.hPrev, rows(lb, recurrent, layer.hidden, layer.hidden), carried.r);
+    SmallVector<Value> gateInputs{xz, xr, step.hPrev};
+    SmallVector<AffineMap> gateMaps(3, identityMap());
+    if (bias) {
+      gateInputs.append({recurrentBias[0], recurrentBias[1]});
+      gateMaps.append({perHiddenMap(), perHiddenMap()});
+    }
+    // z and r * Ht-1 replace the recurrent products they are computed from.
+    SmallVector<Value> zr = stepGeneric(
+        lb, gateInputs, gateMaps, {zRec, rRec},
+        [&](OpBuilder &nb, Location l, ValueRange a) -> SmallVector<Value> {
+          Value zPre = add(nb, l, nb.create<arith::AddFOp>(l, a[0], a[a.size() - 2]),
+                           bias ? a[3] : Value());
+          Value rPre = add(nb, l, nb.create<arith::AddFOp>(l, a[1], a.back()),
+                           bias ? a[4] : Value());
+          Value rt = gate(nb, l, d, 0, rPre);
+          return {gate(nb, l, d, 0, zPre), nb.create<arith::MulFOp>(l, rt, a[2])};
+        });
+    step.yields[carried.z] = z = zr[0];
+    step.yields[carried.r] = zr[1];
+    Value hRec =
+        product(zr[1], rows(lb, recurrent, 2 * layer.hidden, layer.hidden), carried.hRec);
+    inputs = {xh, hRec, z};
+    maps.assign(3, identityMap());
+    if (bias) {
+      inputs.push_back(recurrentBias[2]);
+      maps.push_back(perHiddenMap());
+    }
+  } else {
+    Value rec = product(step.hPrev, recurrent, carried.rec);
+    inputs = {xz, xr, xh, gateColumns(lb, rec, 0), gateColumns(lb, rec, 1),
+              gateColumns(lb, rec, 2)};
+    maps.assign(6, identityMap());
+    if (bias) {
+      inputs.append({recurrentBias[0], recurrentBias[1], recurrentBias[2]});
+      maps.append({perHiddenMap(), perHiddenMap(), perHiddenMap()});
+    }
+  }
+  size_t lengthIndex = inputs.size();
+  if (layer.lens) {
+    inputs.push_back(layer.lens);
+    maps.push_back(perBatchMap());
+  }
+  Value hSlot = step.hPrev;
+  Value hidden = stepGeneric(
+      lb, inputs, maps, {hSlot},
+      [&](OpBuilder &nb, Location l, ValueRange a) -> SmallVector<Value> {
+        Value hOld = a.back();
+        Value zt, candidate;
+        if (!layer.linearBeforeReset) {
+          zt = a[2];
+          candidate = gate(nb, l, d, 1,
+                           add(nb, l, nb.create<arith::AddFOp>(l, a[0], a[1]),
+                               bias ? a[3] : Value()));
+        } else {
+          zt = gate(nb, l, d, 0,
+                    add(nb, l, nb.create<arith::AddFOp>(l, a[0], a[3]), bias ? a[6] : Value()));
+          Value rt = gate(nb, l, d, 0,
+                          add(nb, l, nb.create<arith::AddFOp>(l, a[1], a[4]),
+                              bias ? a[7] : Value()));
+          Value scaled =
+              nb.create<arith::MulFOp>(l, rt, add(nb, l, a[5], bias ? a[8] : Value()));
+          candidate = gate(nb, l, d, 1, nb.create<arith::AddFOp>(l, a[2], scaled));
+        }
+        // Ht = (1 - zt) * ht + zt * Ht-1, written as ht + zt * (Ht-1 - ht).
+        Value h = nb.create<arith::AddFOp>(
+            l, candidate,
+            nb.create<arith::MulFOp>(l, zt, nb.create<arith::SubFOp>(l, hOld, candidate)));
+        return {masked(nb, l, step, layer.lens ? a[lengthIndex] : Value(), h, hOld)};
+      })[0];
+  return {hidden, Value(), Value()};
 }
 
 void RecurrentBuilder::runDirection(int64_t d, bool reverse, Value &y, Value &yh,
                                     Value &yc) {
   const int64_t hidden = layer.hidden, batch = layer.batch;
-  const int64_t gateColumns = layer.gates * hidden;
+  const int64_t n = layer.gates * hidden;
+  bool gru = layer.kind == CellKind::GRU;
   Value xw = precomputeInput(d);
-  Value recurrent = weightMatrix(layer.r, d);
-  Value recurrentBias =
-      layer.kind == CellKind::GRU && layer.bias ? vector(layer.bias, d, gateColumns, gateColumns)
-                                                : Value();
-  Value peepholes[3];
-  if (layer.peepholes)
-    for (int64_t k = 0; k < 3; ++k)
-      peepholes[k] = vector(layer.peepholes, d, k * hidden, hidden);
+  recurrent = weightMatrix(layer.r, d);
+  for (int64_t k = 0; k < 3; ++k) {
+    recurrentBias[k] =
+        gru && layer.bias ? vector(layer.bias, d, n + k * hidden, hidden) : Value();
+    peepholes[k] = layer.peepholes ? vector(layer.peepholes, d, k * hidden, hidden) : Value();
+  }
 
-  // Loop-carried tensors, by role; see the file comment for why each is one.
+  // Loop-carried tensors; see the file comment for why each is one. GRU's
+  // scratch tensors are cleared before each use, so they start uninitialized.
   SmallVector<Value> inits;
   auto carry = [&](Value v) {
     inits.push_back(v);
-    return static_cast<unsigned>(inits.size() - 1);
+    return static_cast<int>(inits.size() - 1);
   };
-  bool gru = layer.kind == CellKind::GRU;
-  bool splitGRU = gru && !layer.linearBeforeReset;
-  unsigned hArg = carry(yh);
-  unsigned cArg = yc ? carry(yc) : ~0u;
-  unsigned yArg = y ? carry(y) : ~0u;
-  unsigned xwArg = !gru ? carry(xw) : ~0u;
-  // GRU scratch: the recurrent products of all gates at once, or with
-  // linear_before_reset = 0, of the update, reset and hidden gates apart
-  // (the hidden gate's product needs the reset gate first).
-  // Each step clears them before use, so their initial contents do not matter.
-  unsigned recArg = gru && !splitGRU ? carry(fresh({batch, gateColumns})) : ~0u;
-  unsigned zArg = splitGRU ? carry(fresh({batch, hidden})) : ~0u;
-  unsigned rArg = splitGRU ? carry(fresh({batch, hidden})) : ~0u;
-  unsigned hRecArg = splitGRU ? carry(fresh({batch, hidden})) : ~0u;
+  Carried carried;
+  carried.h = carry(yh);
+  if (yc)
+    carried.c = carry(yc);
+  if (y)
+    carried.y = carry(y);
+  if (!gru)
+    carried.xw = carry(xw);
+  else if (layer.linearBeforeReset)
+    carried.rec = carry(fresh({batch, n}));
+  else {
+    carried.z = carry(fresh({batch, hidden}));
+    carried.r = carry(fresh({batch, hidden}));
+    carried.hRec = carry(fresh({batch, hidden}));
+  }
 
   Value lower = b.create<arith::ConstantIndexOp>(loc, 0);
   Value upper = b.create<arith::ConstantIndexOp>(loc, layer.seq);
-  Value stepOne = b.create<arith::ConstantIndexOp>(loc, 1);
+  Value one = b.create<arith::ConstantIndexOp>(loc, 1);
   auto loop = b.create<scf::ForOp>(
-      loc, lower, upper, stepOne, inits,
-      [&](OpBuilder &lb, Location l, Value iv, ValueRange args) {
-        SmallVector<Value> yields(args.begin(), args.end());
+      loc, lower, upper, one, inits, [&](OpBuilder &lb, Location l, Value iv, ValueRange args) {
         Value t = iv;
         if (reverse)
-          t = lb.create<arith::SubIOp>(
-              l, lb.create<arith::ConstantIndexOp>(l, layer.seq - 1), iv);
-        Value stepI32 =
-            layer.lens ? lb.create<arith::IndexCastOp>(l, lb.getI32Type(), t) : Value();
+          t = lb.create<arith::SubIOp>(l, lb.create<arith::ConstantIndexOp>(l, layer.seq - 1),
+                                       iv);
+        Step step{lb, d, t, Value(), args, SmallVector<Value>(args), {}, Value(), Value()};
+        if (layer.lens)
+          step.stepI32 = lb.create<arith::IndexCastOp>(l, lb.getI32Type(), t);
+        step.slot = layer.layout == 0 ? indices({d, 0, 0}) : indices({0, d, 0});
+        step.hPrev = extract(lb, args[carried.h], step.slot, stateSizes(), {batch, hidden});
+        step.stepInput = extract(lb, gru ? xw : args[carried.xw], xwOffsets(t), xwSizes(),
+                                 {batch, n});
 
-        SmallVector<OpFoldResult> slot = stateOffsets(d);
-        Value hPrev = extract(lb, args[hArg], slot, stateSizes(), {batch, hidden});
-        Value hSlot = extract(lb, args[hArg], slot, stateSizes(), {batch, hidden});
-        SmallVector<OpFoldResult> xwOffsets = stepOffsets(t, {0});
-        SmallVector<int64_t> xwSizes = stepSizes({gateColumns});
-        // Y is seq x dirs x batch x hidden (layout 0) or batch x seq x dirs x
-        // hidden (layout 1).
-        OpFoldResult zero = lb.getIndexAttr(0), dir = lb.getIndexAttr(d);
-        SmallVector<OpFoldResult> yOffsets =
-            layer.layout == 0 ? SmallVector<OpFoldResult>{t, dir, zero, zero}
-                              : SmallVector<OpFoldResult>{zero, t, dir, zero};
-        SmallVector<int64_t> ySizes = layer.layout == 0
-                                          ? SmallVector<int64_t>{1, 1, batch, hidden}
-                                          : SmallVector<int64_t>{batch, 1, 1, hidden};
-        Value stepInput = extract(lb, gru ? xw : args[xwArg], xwOffsets, xwSizes,
-                                  {batch, gateColumns});
+        StepResult result = layer.kind == CellKind::LSTM ? lstmStep(step, carried)
+                            : layer.kind == CellKind::RNN ? rnnStep(step, carried)
+                                                          : gruStep(step, carried);
 
-        // The trailing inputs every final generic takes: sequence lengths.
-        SmallVector<Value> extraInputs;
-        SmallVector<AffineMap> extraMaps;
-        if (layer.lens) {
-          extraInputs.push_back(layer.lens);
-          extraMaps.push_back(perBatchMap());
+        // Store the results, reads of the new hidden state first: the
+        // stores that put back the slices it was computed in come last, so
+        // bufferization sees no read of a slice after its store.
+        if (y) {
+          OpFoldResult zero = lb.getIndexAttr(0), dir = lb.getIndexAttr(d);
+          SmallVector<OpFoldResult> offsets =
+              layer.layout == 0 ? SmallVector<OpFoldResult>{t, dir, zero, zero}
+                                : SmallVector<OpFoldResult>{zero, t, dir, zero};
+          SmallVector<int64_t> sizes = layer.layout == 0
+                                           ? SmallVector<int64_t>{1, 1, batch, hidden}
+                                           : SmallVector<int64_t>{batch, 1, 1, hidden};
+          step.yields[carried.y] = insert(lb, result.hidden, args[carried.y], offsets, sizes);
         }
-        SmallVector<Value> outputs;
-        auto finish = [&](ArrayRef<Value> results) {
-          // Stores the generic's results back into their carried tensors.
-          unsigned next = 0;
-          if (layer.kind == CellKind::LSTM)
-            yields[cArg] = insert(lb, results[next++], args[cArg], slot, stateSizes());
-          yields[hArg] = insert(lb, results[next++], args[hArg], slot, stateSizes());
-          if (y)
-            yields[yArg] = insert(lb, results[next++], args[yArg], yOffsets, ySizes);
-        };
-        auto stateOutputs = [&]() {
-          if (layer.kind == CellKind::LSTM)
-            outputs.push_back(
-                extract(lb, args[cArg], slot, stateSizes(), {batch, hidden}));
-          outputs.push_back(hSlot);
-          if (y)
-            outputs.push_back(extract(lb, args[yArg], yOffsets, ySizes, {batch, hidden}));
-        };
-
-        if (layer.kind == CellKind::LSTM || layer.kind == CellKind::RNN) {
-          // Gates = (X*W^T + biases) + H*R^T, accumulated in place.
-          Value acc = matmulTransposeB(lb, hPrev, recurrent, stepInput);
-          yields[xwArg] = insert(lb, acc, args[xwArg], xwOffsets, xwSizes);
-          SmallVector<Value> inputs;
-          SmallVector<AffineMap> maps;
-          for (int64_t k = 0; k < layer.gates; ++k) {
-            inputs.push_back(columns(lb, acc, k * hidden, hidden));
-            maps.push_back(identityMap());
-          }
-          if (layer.peepholes)
-            for (Value p : peepholes) {
-              inputs.push_back(p);
-              maps.push_back(perHiddenMap());
-            }
-          size_t lensIndex = inputs.size();
-          inputs.append(extraInputs);
-          maps.append(extraMaps);
-          stateOutputs();
-          size_t numInputs = inputs.size();
-          SmallVector<Value> results = stepGeneric(
-              lb, inputs, maps, outputs,
-              [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-                Value length = layer.lens ? a[lensIndex] : Value();
-                if (layer.kind == CellKind::RNN) {
-                  Value h = gate(nb, nl, d, 0, a[0]);
-                  Masked m = mask(nb, nl, stepI32, length, h, a[numInputs]);
-                  SmallVector<Value> out{m.state};
-                  if (y)
-                    out.push_back(m.y);
-                  return out;
-                }
-                // LSTM: W/R gate blocks are input, output, forget, cell.
-                Value cPrev = a[numInputs], hOld = a[numInputs + 1];
-                Value iPre = a[0], oPre = a[1], fPre = a[2], cPre = a[3];
-                auto peep = [&](Value pre, unsigned k, Value cell) -> Value {
-                  if (!layer.peepholes)
-                    return pre;
-                  return nb.create<arith::AddFOp>(
-                      nl, pre, nb.create<arith::MulFOp>(nl, a[4 + k], cell));
-                };
-                Value it = gate(nb, nl, d, 0, peep(iPre, 0, cPrev));
-                Value ft = layer.inputForget
-                               ? nb.create<arith::SubFOp>(
-                                     nl, constant(nb, nl, layer.element, 1.0), it)
-                               : gate(nb, nl, d, 0, peep(fPre, 2, cPrev));
-                Value ct = gate(nb, nl, d, 1, cPre);
-                Value cell = nb.create<arith::AddFOp>(
-                    nl, nb.create<arith::MulFOp>(nl, ft, cPrev),
-                    nb.create<arith::MulFOp>(nl, it, ct));
-                Value ot = gate(nb, nl, d, 0, peep(oPre, 1, cell));
-                int64_t perDirection = layer.activations.size() / layer.directions;
-                Value h = nb.create<arith::MulFOp>(
-                    nl, ot,
-                    applyActivation(nb, nl, layer.activations[d * perDirection + 2], cell));
-                Masked mc = mask(nb, nl, stepI32, length, cell, cPrev);
-                Masked mh = mask(nb, nl, stepI32, length, h, hOld);
-                SmallVector<Value> out{mc.state, mh.state};
-                if (y)
-                  out.push_back(mh.y);
-                return out;
-              });
-          finish(results);
-        } else {
-          // GRU: W/R gate blocks are update (z), reset (r), hidden (h).
-          Value xz = columns(lb, stepInput, 0, hidden);
-          Value xr = columns(lb, stepInput, hidden, hidden);
-          Value xh = columns(lb, stepInput, 2 * hidden, hidden);
-          Value biasZ, biasR, biasH;
-          if (recurrentBias) {
-            biasZ = extract(lb, recurrentBias, indices({0}), {hidden}, {hidden});
-            biasR = extract(lb, recurrentBias, indices({hidden}), {hidden}, {hidden});
-            biasH = extract(lb, recurrentBias, indices({2 * hidden}), {hidden}, {hidden});
-          }
-          auto addBias = [&](OpBuilder &nb, Location nl, Value v, Value bias) -> Value {
-            return bias ? nb.create<arith::AddFOp>(nl, v, bias).getResult() : v;
-          };
-          auto product = [&](Value lhs, Value weights, unsigned arg) {
-            Value cleared = lb.create<linalg::FillOp>(
-                                  l, constant(lb, l, layer.element, 0.0), args[arg])
-                                .getResult(0);
-            Value result = matmulTransposeB(lb, lhs, weights, cleared);
-            yields[arg] = result;
-            return result;
-          };
-          // Inputs shared by the z/r computations: x parts, then biases.
-          Value z, hRec;
-          SmallVector<Value> inputs;
-          SmallVector<AffineMap> maps;
-          if (splitGRU) {
-            Value zRec = product(hPrev, rows(lb, recurrent, 0, hidden), zArg);
-            Value rRec = product(hPrev, rows(lb, recurrent, hidden, hidden), rArg);
-            SmallVector<Value> gateInputs{xz, xr, hPrev};
-            SmallVector<AffineMap> gateMaps(3, identityMap());
-            if (recurrentBias) {
-              gateInputs.append({biasZ, biasR});
-              gateMaps.append({perHiddenMap(), perHiddenMap()});
-            }
-            // z and r * Ht-1 overwrite the recurrent products they come from.
-            SmallVector<Value> zr = stepGeneric(
-                lb, gateInputs, gateMaps, {zRec, rRec},
-                [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-                  Value bz = recurrentBias ? a[3] : Value();
-                  Value br = recurrentBias ? a[4] : Value();
-                  size_t outs = gateInputs.size();
-                  Value zPre = addBias(nb, nl, nb.create<arith::AddFOp>(nl, a[0], a[outs]), bz);
-                  Value rPre =
-                      addBias(nb, nl, nb.create<arith::AddFOp>(nl, a[1], a[outs + 1]), br);
-                  Value zt = gate(nb, nl, d, 0, zPre);
-                  Value rt = gate(nb, nl, d, 0, rPre);
-                  return {zt, nb.create<arith::MulFOp>(nl, rt, a[2])};
-                });
-            yields[zArg] = zr[0];
-            yields[rArg] = zr[1];
-            z = zr[0];
-            hRec = product(zr[1], rows(lb, recurrent, 2 * hidden, hidden), hRecArg);
-            inputs = {xh, hRec, z};
-            maps.assign(3, identityMap());
-            if (recurrentBias) {
-              inputs.push_back(biasH);
-              maps.push_back(perHiddenMap());
-            }
-          } else {
-            Value rec = product(hPrev, recurrent, recArg);
-            inputs = {xz, xr, xh, columns(lb, rec, 0, hidden),
-                      columns(lb, rec, hidden, hidden), columns(lb, rec, 2 * hidden, hidden)};
-            maps.assign(6, identityMap());
-            if (recurrentBias) {
-              inputs.append({biasZ, biasR, biasH});
-              maps.append({perHiddenMap(), perHiddenMap(), perHiddenMap()});
-            }
-          }
-          size_t lensIndex = inputs.size();
-          inputs.append(extraInputs);
-          maps.append(extraMaps);
-          stateOutputs();
-          size_t numInputs = inputs.size();
-          SmallVector<Value> results = stepGeneric(
-              lb, inputs, maps, outputs,
-              [&](OpBuilder &nb, Location nl, ValueRange a) -> SmallVector<Value> {
-                Value length = layer.lens ? a[lensIndex] : Value();
-                Value hOld = a[numInputs];
-                Value zt, candidate;
-                if (splitGRU) {
-                  Value bh = recurrentBias ? a[3] : Value();
-                  zt = a[2];
-                  candidate = gate(nb, nl, d, 1,
-                                   addBias(nb, nl, nb.create<arith::AddFOp>(nl, a[0], a[1]), bh));
-                } else {
-                  Value bz = recurrentBias ? a[6] : Value();
-                  Value br = recurrentBias ? a[7] : Value();
-                  Value bh = recurrentBias ? a[8] : Value();
-                  zt = gate(nb, nl, d, 0,
-                            addBias(nb, nl, nb.create<arith::AddFOp>(nl, a[0], a[3]), bz));
-                  Value rt = gate(nb, nl, d, 0,
-                                  addBias(nb, nl, nb.create<arith::AddFOp>(nl, a[1], a[4]), br));
-                  Value scaled = nb.create<arith::MulFOp>(nl, rt, addBias(nb, nl, a[5], bh));
-                  candidate = gate(nb, nl, d, 1, nb.create<arith::AddFOp>(nl, a[2], scaled));
-                }
-                // Ht = (1 - zt) * ht + zt * Ht-1 = ht + zt * (Ht-1 - ht).
-                Value h = nb.create<arith::AddFOp>(
-                    nl, candidate,
-                    nb.create<arith::MulFOp>(nl, zt,
-                                             nb.create<arith::SubFOp>(nl, hOld, candidate)));
-                Masked m = mask(nb, nl, stepI32, length, h, hOld);
-                SmallVector<Value> out{m.state};
-                if (y)
-                  out.push_back(m.y);
-                return out;
-              });
-          finish(results);
+        step.yields[carried.h] =
+            insert(lb, result.hidden, args[carried.h], step.slot, stateSizes());
+        if (result.cell)
+          step.yields[carried.c] =
+              insert(lb, result.cell, args[carried.c], step.slot, stateSizes());
+        if (result.xwSlice) {
+          Value slice = result.hiddenGate < 0 ? result.xwSlice
+                                              : insertGateColumns(lb, result.hidden,
+                                                                  result.xwSlice,
+                                                                  result.hiddenGate);
+          step.yields[carried.xw] = insert(lb, slice, args[carried.xw], xwOffsets(t), xwSizes());
         }
-        lb.create<scf::YieldOp>(l, yields);
+        lb.create<scf::YieldOp>(l, step.yields);
       });
-  yh = loop.getResult(hArg);
+  yh = loop.getResult(carried.h);
   if (yc)
-    yc = loop.getResult(cArg);
+    yc = loop.getResult(carried.c);
   if (y)
-    y = loop.getResult(yArg);
+    y = loop.getResult(carried.y);
+}
+
+Value RecurrentBuilder::maskY(Value y) {
+  int64_t seqDim = layer.layout == 0 ? 0 : 1, batchDim = layer.layout == 0 ? 2 : 0;
+  MLIRContext *context = b.getContext();
+  SmallVector<AffineMap> maps{AffineMap::get(4, 0, {b.getAffineDimExpr(batchDim)}, context),
+                              b.getMultiDimIdentityMap(4)};
+  SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+  return b
+      .create<linalg::GenericOp>(
+          loc, y.getType(), ValueRange{layer.lens}, ValueRange{y}, maps, iterators,
+          [&](OpBuilder &nb, Location l, ValueRange a) {
+            Value t = nb.create<arith::IndexCastOp>(
+                l, nb.getI32Type(), nb.create<linalg::IndexOp>(l, seqDim));
+            Value active = nb.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, t, a[0]);
+            Value zero = constant(nb, l, layer.element, 0.0);
+            nb.create<linalg::YieldOp>(l,
+                                       Value(nb.create<arith::SelectOp>(l, active, a[1], zero)));
+          })
+      .getResult(0);
 }
 
 SmallVector<Value> RecurrentBuilder::build() {
@@ -615,10 +676,13 @@ SmallVector<Value> RecurrentBuilder::build() {
   };
   Value yh = initialState(layer.initialH);
   Value yc = layer.kind == CellKind::LSTM ? initialState(layer.initialC) : Value();
-  // Every step writes its Y slot (zeros where masked), so Y starts uninitialized.
+  // Every step writes its Y slot, so Y starts uninitialized.
   Value y = layer.needY ? fresh(layer.yType.getShape()) : Value();
   for (int64_t d = 0; d < layer.directions; ++d)
     runDirection(d, layer.reverseOnly || d == 1, y, yh, yc);
+  // A masked step stores the held state; Y wants zeros there.
+  if (y && layer.lens)
+    y = maskY(y);
   SmallVector<Value> results{y ? y : createEmptyTensor(b, loc, layer.yType), yh};
   if (yc)
     results.push_back(yc);

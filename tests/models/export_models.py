@@ -3,7 +3,7 @@
 
 Usage: export_models.py OUTDIR [NAME ...] [--opset N]
 
-Models: resnet18, mobilenet_v2, bert_encoder, lstm, mlp_embedding.
+Models: resnet18, resnet50, mobilenet_v2, bert_encoder, lstm, mlp_embedding.
 Each is written as OUTDIR/NAME.onnx (or NAME-opsetN.onnx when --opset is given).
 """
 import argparse
@@ -64,6 +64,9 @@ def build(name):
     if name == "resnet18":
         import torchvision
         return torchvision.models.resnet18(), (torch.randn(1, 3, 224, 224),), ["input"]
+    if name == "resnet50":
+        import torchvision
+        return torchvision.models.resnet50(), (torch.randn(1, 3, 224, 224),), ["input"]
     if name == "mobilenet_v2":
         import torchvision
         return torchvision.models.mobilenet_v2(), (torch.randn(1, 3, 224, 224),), ["input"]

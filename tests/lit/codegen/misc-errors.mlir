@@ -1,0 +1,34 @@
+// RUN: not kiln-opt %s --split-input-file --kiln-lower-graph-to-linalg 2>&1 | FileCheck %s
+
+// Cases the misc lowerings reject, each with an error at the op.
+
+// A run-time k whose result size nobody knows leaves a dynamic shape.
+// CHECK: error: result of type 'tensor<3x?xf32>' has a dynamic shape; code generation needs static shapes
+func.func @top_k_runtime_k(%x: tensor<3x4xf32>, %k: tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>) {
+  %v, %i = graph.top_k %x, %k {axis = 1 : i64} : (tensor<3x4xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
+  return %v, %i : tensor<3x?xf32>, tensor<3x?xi64>
+}
+
+// -----
+
+// CHECK: error: result of type 'tensor<3x?xf32>' has a dynamic shape
+func.func @one_hot_runtime_depth(%i: tensor<3xi64>, %d: tensor<i64>, %v: tensor<2xf32>) -> tensor<3x?xf32> {
+  %y = graph.one_hot %i, %d, %v {axis = 1 : i64} : (tensor<3xi64>, tensor<i64>, tensor<2xf32>) -> tensor<3x?xf32>
+  return %y : tensor<3x?xf32>
+}
+
+// -----
+
+// CHECK: error: indices 'tensor<2x5xi64>' exceed data 'tensor<3x4xf32>' in dimension 1
+func.func @scatter_elements_wide_indices(%d: tensor<3x4xf32>, %i: tensor<2x5xi64>, %u: tensor<2x5xf32>) -> tensor<3x4xf32> {
+  %y = graph.scatter_elements %d, %i, %u {axis = 0 : i64} : (tensor<3x4xf32>, tensor<2x5xi64>, tensor<2x5xf32>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK: error: negative_log_likelihood_loss needs at least one class, got 'tensor<3x0xf32>'
+func.func @nll_no_classes(%x: tensor<3x0xf32>, %t: tensor<3xi64>) -> tensor<f32> {
+  %y = graph.negative_log_likelihood_loss %x, %t : (tensor<3x0xf32>, tensor<3xi64>) -> tensor<f32>
+  return %y : tensor<f32>
+}
