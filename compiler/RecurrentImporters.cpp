@@ -117,15 +117,14 @@ FailureOr<RecurrentAttrs> readRecurrentAttrs(NodeImporter &node,
     return node.emitError() << "attribute 'hidden_size' of " << node.opType()
                             << " must be positive, got " << attrs.hiddenSize;
 
-  // One list of gate functions per direction; a single list given for a
-  // bidirectional layer serves both directions.
+  // One list of gate functions per direction. A single list given for a
+  // bidirectional layer (with its alphas and betas) serves both directions.
   size_t perDirection = defaultActivations.size();
   SmallVector<std::string> given = *names;
   if (given.empty())
     given.assign(defaultActivations.begin(), defaultActivations.end());
-  if (given.size() == perDirection && directions == 2)
-    given.append(SmallVector<std::string>(given));
-  if (given.size() != perDirection * directions)
+  bool shared = given.size() == perDirection && directions == 2;
+  if (!shared && given.size() != perDirection * directions)
     return node.emitError() << node.opType() << " expects " << perDirection * directions
                             << " activations for direction '" << attrs.direction << "', got "
                             << names->size();
@@ -145,6 +144,11 @@ FailureOr<RecurrentAttrs> readRecurrentAttrs(NodeImporter &node,
       beta = nextBeta != betas->end() ? *nextBeta++ : info->beta;
     attrs.alpha.push_back(alpha);
     attrs.beta.push_back(beta);
+  }
+  if (shared) {
+    canonical.append(SmallVector<Attribute>(canonical));
+    attrs.alpha.append(SmallVector<float>(attrs.alpha));
+    attrs.beta.append(SmallVector<float>(attrs.beta));
   }
   attrs.activations = b.getArrayAttr(canonical);
 

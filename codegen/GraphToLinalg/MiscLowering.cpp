@@ -18,8 +18,9 @@ using namespace mlir;
 namespace kiln::codegen {
 namespace {
 
-/// A parallel linalg.generic over `type` with no inputs but `inputs` read
-/// through `inputMaps`; `body` receives their scalars and builds the element.
+/// A parallel linalg.generic producing `type` from `inputs` read through
+/// `inputMaps` (none for ops that only look at loop indices); `body` receives
+/// the input scalars and builds the element.
 Value createIndexGeneric(OpBuilder &b, Location loc, RankedTensorType type,
                          ValueRange inputs, ArrayRef<AffineMap> inputMaps,
                          function_ref<Value(OpBuilder &, Location, ValueRange)> body) {

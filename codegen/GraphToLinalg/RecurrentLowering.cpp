@@ -10,25 +10,33 @@
 //      (linalg.matmul_transpose_b) and applies the gate math in a
 //      linalg.generic over batch x hidden.
 //
-// Everything the loop writes is a loop-carried tensor written through
+// Everything the loop writes is a loop-carried tensor (started as a
+// bufferization.alloc_tensor, which CSE never merges) written through
 // extract_slice / insert_slice pairs, so one-shot bufferization updates it in
 // place and the loop body allocates nothing (kiln's memory planner only
 // places top-level buffers):
 //
 //   - the hidden (and cell) state lives in its slot of the Y_h (Y_c) result,
-//     which starts as initial_h (initial_c) or zeros, so the last step's
-//     state is the result with no copy, and a bidirectional layer's second
-//     loop continues on the first loop's tensor;
-//   - each step's hidden state is stored into its slot of Y (when Y is used);
+//     which starts as a copy of initial_h (initial_c) or zeros, so the last
+//     step's state is the result, and a bidirectional layer's second loop
+//     continues on the first loop's tensor;
 //   - LSTM and RNN accumulate H * R^T into the step's slice of X * W^T, which
-//     is dead afterwards; GRU needs the recurrent product apart from the
-//     input product (its reset gate scales one of them), so it multiplies
-//     into loop-carried scratch tensors.
+//     is dead afterwards, and compute the new hidden state in that slice; it
+//     is then copied (batch x hidden elements) into its state slot. GRU needs
+//     the recurrent product apart from the input product (its reset gate
+//     scales one of them), so it multiplies into loop-carried scratch
+//     tensors and updates the hidden state in its slot directly;
+//   - each step's hidden state is copied into its slot of Y (when Y is used).
+//
+// Every linalg.generic in the loop reads all of its outputs: linalg's
+// elementwise fusion replaces an unread output by a tensor.empty, which would
+// bufferize to an allocation inside the loop.
 //
 // sequence_lens masks the recurrence: a batch entry whose length is <= t
-// keeps its state and gets a zero Y row. For the reverse direction this also
-// gives ONNX's semantics (each entry is reversed within its own length), as
-// its state stays at the initial value until the loop reaches its last step.
+// keeps its state. For the reverse direction this also gives ONNX's
+// semantics (each entry is reversed within its own length), as its state
+// stays at the initial value until the loop reaches its last step. The Y rows
+// past each length are zeroed once, after the loops.
 //
 //===----------------------------------------------------------------------===//
 

@@ -65,7 +65,7 @@ def reduce_opset11():
 
 def clip_opset6():
     node = helper.make_node("Clip", ["x"], ["y"], name="clip6", min=0.0, max=6.0)
-    return model([node], [vi("x", F, [4])], [vi("y", F, None)], opset=6 + 1)
+    return model([node], [vi("x", F, [4])], [vi("y", F, None)], opset=6)
 
 
 def clip_opset13_no_max():
@@ -189,18 +189,173 @@ def no_broadcast():
     return model([node], [vi("x", F, [3, 4]), vi("z", F, [5])], [vi("y", F, None)])
 
 
-def lstm_unsupported():
-    w = const("W", np.zeros((1, 16, 4), np.float32))
-    r = const("R", np.zeros((1, 16, 4), np.float32))
-    node = helper.make_node("LSTM", ["x", "W", "R"], ["y"], name="lstm", hidden_size=4)
-    return model([node], [vi("x", F, [2, 1, 4])], [vi("y", F, None)], [w, r])
+def nonzero_unsupported():
+    # NonZero's output shape depends on the data, which kiln does not support.
+    w = const("w", np.zeros((2, 1, 4), np.float32))
+    add = helper.make_node("Add", ["x", "w"], ["s"], name="add")
+    node = helper.make_node("NonZero", ["s"], ["y"], name="nonzero")
+    return model([add, node], [vi("x", F, [2, 1, 4])], [vi("y", I64, None)], [w])
+
+
+# Opsets 1 to 6: forms the importer normalizes (LegacyImporters.cpp).
+
+def add_opset6_axis():
+    """Legacy broadcasting: B [3] aligned with A [2, 3, 4, 5] at axis 1."""
+    node = helper.make_node("Add", ["a", "b"], ["y"], name="add6", broadcast=1, axis=1)
+    return model([node], [vi("a", F, [2, 3, 4, 5]), vi("b", F, [3])], [vi("y", F, None)],
+                 opset=6)
+
+
+def mul_opset6_suffix():
+    node = helper.make_node("Mul", ["a", "b"], ["y"], name="mul6", broadcast=1)
+    return model([node], [vi("a", F, [2, 3, 4, 5]), vi("b", F, [4, 5])], [vi("y", F, None)],
+                 opset=6)
+
+
+def sub_opset6_no_broadcast():
+    node = helper.make_node("Sub", ["a", "b"], ["y"], name="sub6")
+    return model([node], [vi("a", F, [2, 3]), vi("b", F, [3])], [vi("y", F, None)], opset=6)
+
+
+def equal_opset1_axis_out_of_range():
+    node = helper.make_node("Equal", ["a", "b"], ["y"], name="eq1", broadcast=1, axis=2)
+    return model([node], [vi("a", I64, [2, 3]), vi("b", I64, [3])],
+                 [vi("y", TensorProto.BOOL, None)], opset=1)
+
+
+def batchnorm_opset5():
+    params = [const(n, np.ones(3, np.float32)) for n in ("s", "b", "m", "v")]
+    node = helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn5",
+                            is_test=1, consumed_inputs=[0, 0, 0, 1, 1])
+    return model([node], [vi("x", F, [1, 3, 2, 2])], [vi("y", F, None)], params, opset=5)
+
+
+def batchnorm_opset6_training():
+    params = [const(n, np.ones(3, np.float32)) for n in ("s", "b", "m", "v")]
+    node = helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn6")
+    return model([node], [vi("x", F, [1, 3, 2, 2])], [vi("y", F, None)], params, opset=6)
+
+
+def cast_opset5():
+    node = helper.make_node("Cast", ["x"], ["y"], name="cast5", to="INT32")
+    return model([node], [vi("x", F, [4])], [vi("y", TensorProto.INT32, None)], opset=5)
+
+
+def reshape_opset4():
+    node = helper.make_node("Reshape", ["x"], ["y"], name="reshape4", shape=[3, -1])
+    return model([node], [vi("x", F, [2, 6])], [vi("y", F, None)], opset=4)
+
+
+def concat_opset3():
+    node = helper.make_node("Concat", ["a", "b"], ["y"], name="concat3")
+    return model([node], [vi("a", F, [2, 3]), vi("b", F, [2, 1])], [vi("y", F, None)], opset=3)
+
+
+def pad_opset1():
+    node = helper.make_node("Pad", ["x"], ["y"], name="pad1", paddings=[0, 1, 0, 2], value=1.5)
+    return model([node], [vi("x", F, [2, 3])], [vi("y", F, None)], opset=1)
+
+
+def split_opset1_input():
+    node = helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="split1", axis=1)
+    return model([node], [vi("x", F, [1, 6])], [vi("a", F, None), vi("b", F, None)],
+                 [const("sizes", np.array([2, 4], np.int64))], opset=1)
+
+
+def tile_opset5():
+    node = helper.make_node("Tile", ["x", "tiles", "axis"], ["y"], name="tile5")
+    return model([node], [vi("x", F, [2, 3])], [vi("y", F, None)],
+                 [const("tiles", np.array(3, np.int64)), const("axis", np.array(1, np.int64))],
+                 opset=5)
+
+
+def lppool_opset1():
+    node = helper.make_node("LpPool", ["x"], ["y"], name="lp1", kernel_shape=[2, 2], p=3.0)
+    return model([node], [vi("x", F, [1, 2, 4, 4])], [vi("y", F, None)], opset=1)
+
+
+def dropout_opset6_mask():
+    node = helper.make_node("Dropout", ["x"], ["y", "mask"], name="drop6", is_test=1)
+    return model([node], [vi("x", F, [2, 3])], [vi("y", F, None), vi("mask", F, None)],
+                 opset=6)
+
+
+def dropout_opset6_training():
+    node = helper.make_node("Dropout", ["x"], ["y"], name="drop6t", ratio=0.3)
+    return model([node], [vi("x", F, [2, 3])], [vi("y", F, None)], opset=6)
+
+
+# Second outputs and window functions.
+
+def dropout_mask():
+    node = helper.make_node("Dropout", ["x"], ["y", "mask"], name="drop")
+    return model([node], [vi("x", F, [2, 3])],
+                 [vi("y", F, None), vi("mask", TensorProto.BOOL, None)])
+
+
+def dropout_training():
+    t = const("t", np.array(True))
+    node = helper.make_node("Dropout", ["x", "", "t"], ["y"], name="dropt")
+    return model([node], [vi("x", F, [2, 3])], [vi("y", F, None)], [t])
+
+
+def maxpool_indices():
+    node = helper.make_node("MaxPool", ["x"], ["y", "i"], name="pool", kernel_shape=[2, 2],
+                            strides=[2, 2], storage_order=1)
+    return model([node], [vi("x", F, [1, 1, 4, 4])],
+                 [vi("y", F, None), vi("i", I64, None)], opset=12)
+
+
+def layernorm_statistics():
+    g = const("g", np.ones(4, np.float32))
+    node = helper.make_node("LayerNormalization", ["x", "g"], ["y", "mean", "inv"], name="ln",
+                            axis=-2)
+    return model([node], [vi("x", F, [2, 3, 4])],
+                 [vi("y", F, None), vi("mean", F, None), vi("inv", F, None)], [g], opset=17)
+
+
+def hann_window():
+    n = const("n", np.array(8, np.int64))
+    node = helper.make_node("HannWindow", ["n"], ["y"], name="hann", periodic=0)
+    return model([node], [], [vi("y", F, None)], [n], opset=17)
+
+
+def blackman_window_declared():
+    """The window length is an input; the declared output shape gives it."""
+    node = helper.make_node("BlackmanWindow", ["n"], ["y"], name="blackman")
+    return model([node], [vi("n", I64, [])], [vi("y", F, [16])], opset=17)
+
+
+def reshape_computed_target():
+    """The target's length is only known after folding (LayerNormalization's
+    function body computes it); ONNX gives the result type."""
+    nodes = [
+        helper.make_node("Neg", ["minus1"], ["count"], name="neg"),
+        helper.make_node("ConstantOfShape", ["count"], ["tail"], name="tail",
+                         value=helper.make_tensor("three", I64, [1], [3])),
+        helper.make_node("Concat", ["two", "tail"], ["target"], name="cat", axis=0),
+        helper.make_node("Reshape", ["x", "target"], ["y"], name="reshape"),
+    ]
+    return model(nodes, [vi("x", F, [6])], [vi("y", F, [2, 3])],
+                 [const("minus1", np.array([-1], np.int64)),
+                  const("two", np.array([2], np.int64))])
+
+
+LEGACY_AND_OUTPUT_CASES = [
+    add_opset6_axis, mul_opset6_suffix, sub_opset6_no_broadcast,
+    equal_opset1_axis_out_of_range, batchnorm_opset5, batchnorm_opset6_training, cast_opset5,
+    reshape_opset4, concat_opset3, pad_opset1, split_opset1_input, tile_opset5, lppool_opset1,
+    dropout_opset6_mask, dropout_opset6_training, dropout_mask, dropout_training,
+    maxpool_indices, layernorm_statistics, hann_window, blackman_window_declared,
+    reshape_computed_target]
 
 
 BUILDERS = {f.__name__: f for f in [
     conv_same, softmax_legacy, slice_opset9, reduce_opset11, clip_opset6,
     clip_opset13_no_max, split_opset11, squeeze_opset11, pad_opset7, upsample_opset9,
     dynamic_batch, reshape_shape_chain, unknown_op, bad_attr_type, unknown_attr,
-    missing_initializer, bad_opset, no_broadcast, lstm_unsupported]}
+    missing_initializer, bad_opset, no_broadcast, nonzero_unsupported]}
+BUILDERS.update({f.__name__: f for f in LEGACY_AND_OUTPUT_CASES})
 NEEDS_PATH = {"external_data": external_data, "huge_external_data": huge_external_data}
 
 

@@ -261,8 +261,8 @@ func.func @instance_norm(%x: tensor<1x4x8x8xf32>, %s: tensor<4xf32>, %b: tensor<
 // CHECK: math.sqrt
 // CHECK: linalg.generic {{.*}} ins(%arg0, %{{.*}}, %{{.*}}, %arg1, %arg2 : tensor<1x128x768xf32>, tensor<1x128x1xf32>, tensor<1x128x1xf32>, tensor<768xf32>, tensor<768xf32>)
 func.func @layer_norm(%x: tensor<1x128x768xf32>, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<1x128x768xf32> {
-  %y = graph.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<1x128x768xf32>
-  return %y : tensor<1x128x768xf32>
+  %y:3 = graph.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32} : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>) -> (tensor<1x128x768xf32>, tensor<1x128x1xf32>, tensor<1x128x1xf32>)
+  return %y#0 : tensor<1x128x768xf32>
 }
 
 // CHECK-LABEL: func.func @layer_norm_f16(
@@ -272,8 +272,8 @@ func.func @layer_norm(%x: tensor<1x128x768xf32>, %g: tensor<768xf32>, %b: tensor
 // CHECK: math.sqrt {{.*}} : f32
 // CHECK: arith.truncf {{.*}} : f32 to f16
 func.func @layer_norm_f16(%x: tensor<2x8xf16>, %g: tensor<8xf16>) -> tensor<2x8xf16> {
-  %y = graph.layer_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x8xf16>, tensor<8xf16>) -> tensor<2x8xf16>
-  return %y : tensor<2x8xf16>
+  %y:3 = graph.layer_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-05 : f32} : (tensor<2x8xf16>, tensor<8xf16>) -> (tensor<2x8xf16>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return %y#0 : tensor<2x8xf16>
 }
 
 // CHECK-LABEL: func.func @lrn(

@@ -93,8 +93,8 @@ func.func @batch_norm_params(%x: tensor<1x4x2x2xf32>, %p: tensor<3xf32>) -> tens
 
 func.func @layer_norm_scale(%x: tensor<2x8xf32>, %g: tensor<4xf32>) -> tensor<2x8xf32> {
   // expected-error @+1 {{scale/bias of type 'tensor<4xf32>' do not broadcast to the normalized dimensions}}
-  %0 = graph.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x8xf32>, tensor<4xf32>) -> tensor<2x8xf32>
-  return %0 : tensor<2x8xf32>
+  %0:3 = graph.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x8xf32>, tensor<4xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return %0#0 : tensor<2x8xf32>
 }
 
 // -----
