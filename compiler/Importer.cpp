@@ -358,8 +358,18 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
     if (!isDefaultDomain(node.domain()))
       return emitError(loc) << "operator " << node.op_type() << " of domain '"
                             << node.domain() << "' is not supported";
-    return emitError(loc) << "operator " << node.op_type() << " (opset " << model.opset
-                          << ") is not supported";
+    InFlightDiagnostic diag = emitError(loc) << "operator " << node.op_type() << " (opset "
+                                             << model.opset << ") is not supported";
+    // An operator kiln imports in other opsets: say which, since the model's
+    // opset (not the operator) is what is missing.
+    auto known = importerTable().find(node.op_type());
+    if (known != importerTable().end() && !known->second.empty()) {
+      int64_t lowest = known->second.front().minOpset;
+      for (const OpImporterEntry &row : known->second)
+        lowest = std::min(lowest, row.minOpset);
+      diag << " (kiln imports " << node.op_type() << " from opset " << lowest << ")";
+    }
+    return diag;
   }
   if (failed(checkAgainstSchema(node, model.opset, loc)))
     return failure();

@@ -15,6 +15,14 @@ def RefineShapes : Pass<"kiln-refine-shapes", "mlir::func::FuncOp"> {
     This pass walks each function in order, replaces result types with the
     inferred ones wherever those are strictly more static and compatible, and
     updates the function signature to match its returned values.
+
+    Sizes also flow backward, to ops whose result types are not inferred from
+    their operands (`graph.range`, `graph.cosine_window`...): elementwise ops
+    tie their result dimensions to operand dimensions (a broadcast dimension
+    only when every operand that has it is known to share one size), and a
+    static size anywhere in such a class, e.g. the model's declared output
+    shape on the last op, fixes the size of the range that produced it. The
+    forward step then carries it through the chain.
   }];
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }

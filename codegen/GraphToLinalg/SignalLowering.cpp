@@ -58,8 +58,8 @@ struct CosineWindowLowering : OpConversionPattern<graph::CosineWindowOp> {
           }
           b.create<linalg::YieldOp>(l, value);
         });
-    rewriter.replaceOp(op,
-                       createFloatCast(rewriter, loc, generic.getResult(0), type.getElementType()));
+    Value window = generic.getResult(0);
+    rewriter.replaceOp(op, createFloatCast(rewriter, loc, window, type.getElementType()));
     return success();
   }
 };

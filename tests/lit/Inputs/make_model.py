@@ -285,6 +285,13 @@ def dropout_opset6_training():
     return model([node], [vi("x", F, [2, 3])], [vi("y", F, None)], opset=6)
 
 
+def upsample_opset6():
+    """Upsample-1 (experimental, height/width scales) has no handler."""
+    node = helper.make_node("Upsample", ["x"], ["y"], name="up6", height_scale=2.0,
+                            width_scale=2.0)
+    return model([node], [vi("x", F, [1, 1, 2, 2])], [vi("y", F, None)], opset=6)
+
+
 # Second outputs and window functions.
 
 def dropout_mask():
@@ -345,7 +352,7 @@ LEGACY_AND_OUTPUT_CASES = [
     add_opset6_axis, mul_opset6_suffix, sub_opset6_no_broadcast,
     equal_opset1_axis_out_of_range, batchnorm_opset5, batchnorm_opset6_training, cast_opset5,
     reshape_opset4, concat_opset3, pad_opset1, split_opset1_input, tile_opset5, lppool_opset1,
-    dropout_opset6_mask, dropout_opset6_training, dropout_mask, dropout_training,
+    dropout_opset6_mask, dropout_opset6_training, upsample_opset6, dropout_mask, dropout_training,
     maxpool_indices, layernorm_statistics, hann_window, blackman_window_declared,
     reshape_computed_target]
 
