@@ -35,7 +35,8 @@ static const llvm::StringMap<SmallVector<OpImporterEntry, 2>> &importerTable() {
     llvm::StringMap<SmallVector<OpImporterEntry, 2>> map;
     for (auto family : {elementwiseImporters(), nnImporters(), tensorImporters(),
                         legacyImporters(), signalImporters(), recurrentImporters(),
-                        miscImporters()})
+                        miscImporters(), quantImporters(),
+                        compositeImporters()})
       for (const OpImporterEntry &entry : family)
         map[entry.opType].push_back(entry);
     return map;

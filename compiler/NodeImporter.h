@@ -50,6 +50,8 @@ llvm::ArrayRef<OpImporterEntry> legacyImporters();
 /// HannWindow, HammingWindow, BlackmanWindow (SignalImporters.cpp).
 llvm::ArrayRef<OpImporterEntry> signalImporters();
 llvm::ArrayRef<OpImporterEntry> miscImporters();
+llvm::ArrayRef<OpImporterEntry> quantImporters();
+llvm::ArrayRef<OpImporterEntry> compositeImporters();
 llvm::ArrayRef<OpImporterEntry> recurrentImporters();
 
 class NodeImporter {

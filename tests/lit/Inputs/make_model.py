@@ -363,6 +363,51 @@ BUILDERS = {f.__name__: f for f in [
     dynamic_batch, reshape_shape_chain, unknown_op, bad_attr_type, unknown_attr,
     missing_initializer, bad_opset, no_broadcast, nonzero_unsupported]}
 BUILDERS.update({f.__name__: f for f in LEGACY_AND_OUTPUT_CASES})
+def quantize_axis():
+    scale = const("s", np.array([0.5, 2.0, 4.0], np.float32))
+    zp = const("z", np.array([0, 10, -3], np.int8))
+    node = helper.make_node("QuantizeLinear", ["x", "s", "z"], ["y"], name="q", axis=1)
+    return model([node], [vi("x", F, [2, 3, 4])], [vi("y", TensorProto.INT8, None)], [scale, zp])
+
+
+def dequantize_opset10():
+    scale = const("s", np.array(0.25, np.float32))
+    zp = const("z", np.array(128, np.uint8))
+    node = helper.make_node("DequantizeLinear", ["x", "s", "z"], ["y"], name="dq")
+    return model([node], [vi("x", TensorProto.UINT8, [5])], [vi("y", F, None)], [scale, zp],
+                 opset=10)
+
+
+def qlinear_matmul():
+    inits = [const("as", np.array(0.1, np.float32)), const("az", np.array(3, np.uint8)),
+             const("bs", np.array(0.2, np.float32)), const("bz", np.array(4, np.uint8)),
+             const("ys", np.array(0.3, np.float32)), const("yz", np.array(5, np.uint8))]
+    node = helper.make_node("QLinearMatMul", ["a", "as", "az", "b", "bs", "bz", "ys", "yz"],
+                            ["y"], name="qmm")
+    return model([node], [vi("a", TensorProto.UINT8, [2, 3]), vi("b", TensorProto.UINT8, [3, 4])],
+                 [vi("y", TensorProto.UINT8, None)], inits, opset=10)
+
+
+def reverse_sequence():
+    node = helper.make_node("ReverseSequence", ["x", "lens"], ["y"], name="rs", batch_axis=0,
+                            time_axis=1)
+    return model([node], [vi("x", F, [2, 5, 3]), vi("lens", I64, [2])], [vi("y", F, None)])
+
+
+def det_3x3():
+    node = helper.make_node("Det", ["x"], ["y"], name="det")
+    return model([node], [vi("x", F, [4, 3, 3])], [vi("y", F, None)])
+
+
+def det_too_large():
+    node = helper.make_node("Det", ["x"], ["y"], name="det5")
+    return model([node], [vi("x", F, [5, 5])], [vi("y", F, None)])
+
+
+BUILDERS.update({f.__name__: f for f in [quantize_axis, dequantize_opset10, qlinear_matmul,
+                                         reverse_sequence, det_3x3, det_too_large]})
+
+
 NEEDS_PATH = {"external_data": external_data, "huge_external_data": huge_external_data}
 
 

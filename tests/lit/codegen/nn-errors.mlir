@@ -2,9 +2,9 @@
 
 // Cases the NN lowerings reject, each with an error at the op.
 
-// CHECK: error: resize 'scales' must be a constant for code generation
-func.func @resize_runtime_scales(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) -> tensor<1x1x4x4xf32> {
-  %y = graph.resize %x scales %s {coordinate_transformation_mode = "asymmetric", cubic_coeff_a = -7.5e-01 : f32, exclude_outside = false, extrapolation_value = 0.0 : f32, mode = "nearest", nearest_mode = "floor"} : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x4xf32>
+// CHECK: error: resize with tf_crop_and_resize needs an 'roi' operand of 8 values
+func.func @resize_runtime_scales_crop_without_roi(%x: tensor<1x1x2x2xf32>, %s: tensor<4xf32>) -> tensor<1x1x4x4xf32> {
+  %y = graph.resize %x scales %s {coordinate_transformation_mode = "tf_crop_and_resize", cubic_coeff_a = -7.5e-01 : f32, exclude_outside = false, extrapolation_value = 0.0 : f32, mode = "nearest", nearest_mode = "floor"} : (tensor<1x1x2x2xf32>, tensor<4xf32>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }
 

@@ -2,28 +2,6 @@
 
 // Data-movement lowerings report what they cannot compile at the ONNX node.
 
-func.func @slice_runtime_starts(%x: tensor<4xf32>, %starts: tensor<1xi64>) -> tensor<2xf32> {
-  %ends = graph.constant dense<3> : tensor<1xi64>
-  %axes = graph.constant dense<0> : tensor<1xi64>
-  // expected-error @below {{Slice starts must be a constant for code generation}}
-  // expected-error @below {{failed to legalize operation 'graph.slice'}}
-  %r = graph.slice %x, %starts, %ends, %axes, %axes : (tensor<4xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<2xf32>
-  return %r : tensor<2xf32>
-}
-
-// -----
-
-func.func @pad_runtime_pads(%x: tensor<4xf32>, %pads: tensor<2xi64>) -> tensor<6xf32> {
-  %value = graph.constant dense<0.0> : tensor<f32>
-  %axes = graph.constant dense<0> : tensor<1xi64>
-  // expected-error @below {{Pad pads must be a constant for code generation}}
-  // expected-error @below {{failed to legalize operation 'graph.pad'}}
-  %r = graph.pad %x, %pads, %value, %axes {mode = "constant"} : (tensor<4xf32>, tensor<2xi64>, tensor<f32>, tensor<1xi64>) -> tensor<6xf32>
-  return %r : tensor<6xf32>
-}
-
-// -----
-
 func.func @pad_reflect_empty(%x: tensor<0x3xf32>) -> tensor<2x3xf32> {
   %pads = graph.constant dense<[1, 1]> : tensor<2xi64>
   %value = graph.constant dense<0.0> : tensor<f32>
