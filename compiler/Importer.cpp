@@ -35,7 +35,7 @@ static const llvm::StringMap<SmallVector<OpImporterEntry, 2>> &importerTable() {
     llvm::StringMap<SmallVector<OpImporterEntry, 2>> map;
     for (auto family : {elementwiseImporters(), nnImporters(), tensorImporters(),
                         legacyImporters(), signalImporters(), recurrentImporters(),
-                        miscImporters(), quantImporters(),
+                        miscImporters(), samplingImporters(), quantImporters(),
                         compositeImporters()})
       for (const OpImporterEntry &entry : family)
         map[entry.opType].push_back(entry);

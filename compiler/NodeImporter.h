@@ -50,6 +50,8 @@ llvm::ArrayRef<OpImporterEntry> legacyImporters();
 /// HannWindow, HammingWindow, BlackmanWindow (SignalImporters.cpp).
 llvm::ArrayRef<OpImporterEntry> signalImporters();
 llvm::ArrayRef<OpImporterEntry> miscImporters();
+/// GridSample, RoiAlign (SamplingImporters.cpp).
+llvm::ArrayRef<OpImporterEntry> samplingImporters();
 llvm::ArrayRef<OpImporterEntry> quantImporters();
 llvm::ArrayRef<OpImporterEntry> compositeImporters();
 llvm::ArrayRef<OpImporterEntry> recurrentImporters();

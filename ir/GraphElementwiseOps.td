@@ -175,6 +175,7 @@ def Graph_ModOp : Graph_ArithmeticOp<"mod", "lhs mod rhs"> {
     only) the result takes the sign of the divisor, like Python's `%`; with
     `fmod = true` it takes the sign of the dividend, like C's `fmod`.
   }];
+  let hasFolder = 1;
 }
 
 def Graph_PowOp : Graph_BroadcastBinaryOp<"pow", Graph_NumericTensor,

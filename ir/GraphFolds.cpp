@@ -596,6 +596,64 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
       [](const APFloat &a, const APFloat &b) -> std::optional<APFloat> { return a / b; });
 }
 
+OpFoldResult ModOp::fold(FoldAdaptor adaptor) {
+  // Integer remainders only (shape arithmetic such as Swin's window padding);
+  // fmod = false takes the divisor's sign, fmod = true the dividend's.
+  bool fmod = getFmod();
+  return foldArithmetic(
+      adaptor.getOperands(), getOutput(),
+      [fmod](const APInt &a, const APInt &b, bool isUnsigned) -> std::optional<APInt> {
+        if (b.isZero())
+          return std::nullopt;
+        if (isUnsigned)
+          return a.urem(b);
+        if (b.isAllOnes())
+          return APInt::getZero(a.getBitWidth());
+        APInt remainder = a.srem(b);
+        if (!fmod && !remainder.isZero() && remainder.isNegative() != b.isNegative())
+          remainder += b;
+        return remainder;
+      },
+      [](const APFloat &, const APFloat &) -> std::optional<APFloat> { return std::nullopt; });
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  if (llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())) &&
+      getInput().getType() == getOutput().getType())
+    return getInput();
+  auto resultType = dyn_cast<RankedTensorType>(getOutput().getType());
+  DenseElementsAttr input = getDense(adaptor.getInput());
+  if (!input || !resultType || !resultType.hasStaticShape())
+    return {};
+  if (input.isSplat())
+    return input.resizeSplat(resultType);
+  if (resultType.getNumElements() > 1024)
+    return {};
+  // Gather input elements in output order.
+  ArrayRef<int64_t> inShape = input.getType().getShape();
+  ArrayRef<int64_t> outShape = resultType.getShape();
+  SmallVector<int64_t> inStrides(inShape.size(), 1);
+  for (int64_t d = static_cast<int64_t>(inShape.size()) - 2; d >= 0; --d)
+    inStrides[d] = inStrides[d + 1] * inShape[d + 1];
+  SmallVector<Attribute> values(input.getValues<Attribute>());
+  SmallVector<Attribute> result;
+  result.reserve(resultType.getNumElements());
+  SmallVector<int64_t> index(outShape.size(), 0);
+  for (int64_t linear = 0; linear < resultType.getNumElements(); ++linear) {
+    int64_t source = 0;
+    for (size_t d = 0; d < outShape.size(); ++d)
+      source += index[d] * inStrides[perm[d]];
+    result.push_back(values[source]);
+    for (int64_t d = static_cast<int64_t>(outShape.size()) - 1; d >= 0; --d) {
+      if (++index[d] < outShape[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return DenseElementsAttr::get(resultType, result);
+}
+
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
   return foldArithmetic(
       adaptor.getOperands(), getOutput(),

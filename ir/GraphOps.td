@@ -14,5 +14,7 @@ include "ir/GraphNNOps.td"
 include "ir/GraphTensorOps.td"
 include "ir/GraphRecurrentOps.td"
 include "ir/GraphMiscOps.td"
+include "ir/GraphSignalOps.td"
+include "ir/GraphSamplingOps.td"
 
 #endif // KILN_IR_GRAPHOPS_TD

@@ -141,6 +141,7 @@ def Graph_TransposeOp : Graph_InferredOp<"transpose"> {
   let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$perm);
   let results = (outs Graph_Tensor:$output);
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Graph_SqueezeOp : Graph_InferredOp<"squeeze"> {

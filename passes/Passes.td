@@ -23,6 +23,10 @@ def RefineShapes : Pass<"kiln-refine-shapes", "mlir::func::FuncOp"> {
     static size anywhere in such a class, e.g. the model's declared output
     shape on the last op, fixes the size of the range that produced it. The
     forward step then carries it through the chain.
+
+    Refinement and constant folding feed each other (a refined shape folds a
+    `graph.shape`, which makes the next reshape static, once per transformer
+    block), so the pass alternates them until nothing changes.
   }];
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }

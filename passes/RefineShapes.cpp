@@ -11,9 +11,13 @@
 
 #include "passes/Passes.h"
 #include "ir/GraphOps.h"
+#include "ir/ShapeInference.h"
 
 #include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/DenseMap.h"
+
+#include <cmath>
 
 namespace kiln {
 #define GEN_PASS_DEF_REFINESHAPES
@@ -182,8 +186,39 @@ bool propagateSizesBackward(func::FuncOp func) {
 
 /// Re-infers every graph op's result types in program order, keeping the
 /// inferred ones where they are strictly more static.
-void refineForward(func::FuncOp func) {
+/// The length of a graph.range whose operands are constants.
+std::optional<SmallVector<double>> getConstantScalar(Value value) {
+  if (auto floats = graph::getConstantFloatValues(value))
+    return floats;
+  if (auto ints = graph::getConstantIntValues(value))
+    return SmallVector<double>(ints->begin(), ints->end());
+  return std::nullopt;
+}
+
+std::optional<int64_t> getConstantRangeLength(graph::RangeOp range) {
+  auto start = getConstantScalar(range.getStart());
+  auto limit = getConstantScalar(range.getLimit());
+  auto delta = getConstantScalar(range.getDelta());
+  if (!start || !limit || !delta || start->size() != 1 || limit->size() != 1 ||
+      delta->size() != 1 || (*delta)[0] == 0)
+    return std::nullopt;
+  double count = std::ceil(((*limit)[0] - (*start)[0]) / (*delta)[0]);
+  return static_cast<int64_t>(std::max(0.0, count));
+}
+
+bool refineForward(func::FuncOp func) {
+  bool changed = false;
   func.walk([&](Operation *op) {
+    // Range's length depends on its operands' values, not their types.
+    if (auto range = dyn_cast<graph::RangeOp>(op)) {
+      auto type = dyn_cast<RankedTensorType>(range.getType());
+      if (type && type.isDynamicDim(0))
+        if (auto length = getConstantRangeLength(range)) {
+          range.getResult().setType(RankedTensorType::get({*length}, type.getElementType()));
+          changed = true;
+        }
+      return;
+    }
     auto inferrable = dyn_cast<InferTypeOpInterface>(op);
     // Ops whose result type is tied to an operand (relu, clip...) follow
     // their refined operand the same way.
@@ -195,19 +230,38 @@ void refineForward(func::FuncOp func) {
             op->getPropertiesStorage(), op->getRegions(), inferred)))
       return;
     for (auto [result, type] : llvm::zip(op->getResults(), inferred))
-      if (graph::isMoreRefinedType(type, result.getType()))
+      if (graph::isMoreRefinedType(type, result.getType())) {
         result.setType(type);
+        changed = true;
+      }
   });
+  return changed;
 }
+
+constexpr int kMaxRounds = 64;
 
 struct RefineShapesPass : impl::RefineShapesBase<RefineShapesPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    refineForward(func);
-    // Ops that take an operand's type exactly (graph.cos...) must follow a
-    // backward-refined operand before the IR is verified again.
-    if (propagateSizesBackward(func))
-      refineForward(func);
+    // Refinement and folding feed each other: a refined shape folds a
+    // graph.shape to a constant, which makes a later reshape static, whose
+    // shape folds further down (a transformer's blocks chain this once per
+    // block). Iterate to a fixed point.
+    FrozenRewritePatternSet foldOnly{RewritePatternSet(&getContext())};
+    GreedyRewriteConfig config;
+    config.maxIterations = 4;
+    for (int round = 0; round < kMaxRounds; ++round) {
+      bool changed = refineForward(func);
+      // Ops that take an operand's type exactly (graph.cos...) must follow a
+      // backward-refined operand before the IR is verified again.
+      if (propagateSizesBackward(func)) {
+        refineForward(func);
+        changed = true;
+      }
+      if (!changed)
+        break;
+      (void)applyPatternsAndFoldGreedily(func, foldOnly, config);
+    }
     // Keep the signature in step with what the function now returns.
     Operation *terminator = func.getBody().back().getTerminator();
     func.setType(FunctionType::get(&getContext(), func.getArgumentTypes(),

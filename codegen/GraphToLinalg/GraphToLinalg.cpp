@@ -95,6 +95,7 @@ struct LowerGraphToLinalgPass
     populateReductionLoweringPatterns(converter, patterns);
     populateRecurrentLoweringPatterns(converter, patterns);
     populateMiscLoweringPatterns(converter, patterns);
+    populateSamplingLoweringPatterns(converter, patterns);
 
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       return signalPassFailure();

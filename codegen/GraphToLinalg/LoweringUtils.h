@@ -42,6 +42,9 @@ void populateRecurrentLoweringPatterns(const mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
 void populateMiscLoweringPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
+/// GridSample and RoiAlign (SamplingLowering.cpp).
+void populateSamplingLoweringPatterns(const mlir::TypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns);
 
 /// The converted (signless) ranked tensor type of `type`.
 mlir::RankedTensorType convertTensorType(const mlir::TypeConverter &converter,

@@ -170,6 +170,47 @@ static Type getAccumulatorType(ReduceKind kind, Type elementType) {
   }
 }
 
+/// The axes when the types alone determine the result, so an axes operand
+/// computed at run time needs no reading: an axes tensor with no elements
+/// (reduce all, or the identity with noop_with_empty_axes), or keepdims with
+/// static shapes, where exactly the dimensions that shrink to 1 are reduced
+/// (reducing a dimension that already has size 1 changes nothing).
+template <typename OpTy>
+std::optional<SmallVector<int64_t>> getAxesFromTypes(OpTy op, RankedTensorType resultType) {
+  auto axesType = cast<RankedTensorType>(op.getAxes().getType());
+  if (axesType.hasStaticShape() && axesType.getNumElements() == 0)
+    return SmallVector<int64_t>{};
+  auto inputType = cast<RankedTensorType>(op.getData().getType());
+  if (!op.getKeepdims() || !inputType.hasStaticShape() || !resultType.hasStaticShape() ||
+      inputType.getRank() != resultType.getRank())
+    return std::nullopt;
+  // Only needed when the operand is not a constant: constants say it exactly.
+  if (graph::getConstantIntValues(op.getAxes()))
+    return std::nullopt;
+  SmallVector<int64_t> axes;
+  for (int64_t d = 0; d < inputType.getRank(); ++d) {
+    int64_t in = inputType.getDimSize(d), out = resultType.getDimSize(d);
+    if (in == out)
+      continue;
+    if (out != 1)
+      return std::nullopt;
+    axes.push_back(d);
+  }
+  // No dimension shrinks: every reduced dimension has size 1, which is the
+  // identity; an empty list would instead mean "reduce all", so name one.
+  if (axes.empty()) {
+    if (inputType.getNumElements() != resultType.getNumElements())
+      return std::nullopt;
+    if (inputType.getRank() == 0)
+      return std::nullopt;
+    for (int64_t d = 0; d < inputType.getRank(); ++d)
+      if (inputType.getDimSize(d) == 1)
+        return SmallVector<int64_t>{d};
+    return std::nullopt;
+  }
+  return axes;
+}
+
 template <typename OpTy, ReduceKind Kind>
 struct ReduceLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -179,14 +220,16 @@ struct ReduceLowering : OpConversionPattern<OpTy> {
                                 ConversionPatternRewriter &rewriter) const override {
     if (failed(requireStaticShapes(op, rewriter)))
       return failure();
-    auto axesValues = requireConstantInts(op, op.getAxes(), "reduction axes");
-    if (!axesValues)
-      return failure();
     Value input = adaptor.getData();
     auto inputType = cast<RankedTensorType>(input.getType());
     auto resultType = convertTensorType(*this->getTypeConverter(), op.getType());
     if (!resultType)
       return op.emitError() << "cannot lower reduction result type " << op.getType();
+    std::optional<SmallVector<int64_t>> axesValues = getAxesFromTypes(op, resultType);
+    if (!axesValues)
+      axesValues = requireConstantInts(op, op.getAxes(), "reduction axes");
+    if (!axesValues)
+      return failure();
 
     if (axesValues->empty() && op.getNoopWithEmptyAxes()) {
       rewriter.replaceOp(op, input);

@@ -69,6 +69,8 @@ struct CosineWindowLowering : OpConversionPattern<graph::CosineWindowOp> {
 void populateSignalLoweringPatterns(const TypeConverter &converter,
                                     RewritePatternSet &patterns) {
   patterns.add<CosineWindowLowering>(converter, patterns.getContext());
+  // DFT, STFT and MelWeightMatrix (SpectralLowering.cpp).
+  populateSpectralLoweringPatterns(converter, patterns);
 }
 
 } // namespace kiln::codegen

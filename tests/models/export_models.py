@@ -3,7 +3,8 @@
 
 Usage: export_models.py OUTDIR [NAME ...] [--opset N]
 
-Models: resnet18, resnet50, mobilenet_v2, bert_encoder, lstm, mlp_embedding.
+Models: resnet18, resnet50, mobilenet_v2, bert_encoder, lstm, mlp_embedding, and
+tv_<arch> for any torchvision classification architecture (e.g. tv_swin_t).
 Each is written as OUTDIR/NAME.onnx (or NAME-opsetN.onnx when --opset is given).
 """
 import argparse
@@ -77,6 +78,14 @@ def build(name):
     if name == "mlp_embedding":
         return (MLPWithEmbedding(), (torch.randint(0, 500, (2, 4)), torch.randn(2, 13)),
                 ["ids", "dense"])
+    if name.startswith("tv_"):
+        # Any torchvision classification architecture, random weights.
+        import torchvision
+        arch = name[3:]
+        kwargs = {"aux_logits": False, "init_weights": True} if arch in (
+            "googlenet", "inception_v3") else {}
+        size = 299 if arch == "inception_v3" else 224
+        return getattr(torchvision.models, arch)(**kwargs), (torch.randn(1, 3, size, size),), ["input"]
     raise SystemExit(f"unknown model '{name}'")
 
 
