@@ -124,6 +124,30 @@ std::string writeHeader(const EntrySignature &signature, const HeaderInfo &info)
   for (size_t i = 0; i < signature.outputs.size(); ++i)
     writeTensorMacros(out, upper + "_OUTPUT", signature.outputs[i], static_cast<int>(i));
 
+  // Tables in declaration order, for code that handles any model (a runner,
+  // a test harness) without knowing its tensor names.
+  auto table = [&](const std::vector<TensorSpec> &specs, auto field) {
+    std::string items;
+    for (size_t i = 0; i < specs.size(); ++i)
+      items += (i ? ", " : "") + field(specs[i]);
+    return "{" + (items.empty() ? std::string("0") : items) + "}";
+  };
+  auto bytes = [](const TensorSpec &spec) { return std::to_string(spec.getNumBytes()); };
+  auto quoted = [](const TensorSpec &spec) {
+    std::string text = "\"";
+    for (char c : spec.name)
+      text += (c == '"' || c == '\\') ? std::string("\\") + c
+              : std::isprint(static_cast<unsigned char>(c)) ? std::string(1, c)
+                                                            : std::string("?");
+    return text + "\"";
+  };
+  out += "/* The same, as tables in declaration order (initializers for generic code). */\n";
+  out += fmt::format("#define {}_INPUT_BYTES_TABLE {}\n", upper, table(signature.inputs, bytes));
+  out += fmt::format("#define {}_OUTPUT_BYTES_TABLE {}\n", upper, table(signature.outputs, bytes));
+  out += fmt::format("#define {}_INPUT_NAMES_TABLE {}\n", upper, table(signature.inputs, quoted));
+  out += fmt::format("#define {}_OUTPUT_NAMES_TABLE {}\n\n", upper,
+                     table(signature.outputs, quoted));
+
   out += "/* Buffers are dense, row-major, and owned by the caller. */\n";
   out += fmt::format("typedef struct {}_inputs {{\n", name);
   for (const TensorSpec &spec : signature.inputs)
