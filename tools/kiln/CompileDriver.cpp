@@ -11,7 +11,11 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Transforms/Utils/Cloning.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
@@ -84,12 +88,94 @@ static int copyFile(const std::string &from, const std::string &to) {
   return kExitOk;
 }
 
-/// Runs the stages after `from` up to `to`.
+namespace {
+
+/// --print-ir-after-all / --print-ir-after=PASS / --print-ir-before=PASS,
+/// optionally narrowed to one function so a big model's dump stays readable.
+class IRPrinter : public PassInstrumentation {
+public:
+  IRPrinter(const CompileRequest &request, OpPrintingFlags flags)
+      : request(request), flags(flags) {}
+
+  void runBeforePass(Pass *pass, Operation *op) override {
+    if (llvm::is_contained(request.printIRBefore, pass->getArgument().str()))
+      print("Before", pass, op);
+  }
+  void runAfterPass(Pass *pass, Operation *op) override {
+    if (request.printIRAfterAll ||
+        llvm::is_contained(request.printIRAfter, pass->getArgument().str()))
+      print("After", pass, op);
+  }
+
+private:
+  void print(llvm::StringRef when, Pass *pass, Operation *op) {
+    Operation *target = op;
+    if (!request.irFilter.empty()) {
+      auto symbol = op->getAttrOfType<StringAttr>(SymbolTable::getSymbolAttrName());
+      if (symbol && symbol.getValue() != request.irFilter)
+        return;
+      if (!symbol) {
+        target = op->hasTrait<OpTrait::SymbolTable>()
+                     ? SymbolTable::lookupSymbolIn(op, request.irFilter)
+                     : nullptr;
+        if (!target)
+          return;
+      }
+    }
+    llvm::errs() << "// ----- IR " << when << " " << pass->getArgument() << " ("
+                 << pass->getName() << ") ----- //\n";
+    target->print(llvm::errs(), flags);
+    llvm::errs() << "\n\n";
+  }
+
+  const CompileRequest &request;
+  OpPrintingFlags flags;
+};
+
+OpPrintingFlags getPrintingFlags(const CompileRequest &request) {
+  OpPrintingFlags flags;
+  if (!request.printWeights)
+    flags.elideLargeResourceString(1024).elideLargeElementsAttrs(64);
+  if (request.printLocations)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  return flags;
+}
+
+std::string getDumpPath(const CompileRequest &request, Stage stage, llvm::StringRef extension) {
+  llvm::SmallString<256> path(request.dumpDirectory);
+  llvm::sys::path::append(path, fmt::format("{:02}-{}{}", static_cast<int>(stage) + 1,
+                                            codegen::getStageName(stage), extension.str()));
+  return std::string(path);
+}
+
+bool isPrintingIR(const CompileRequest &request) {
+  return request.printIRAfterAll || !request.printIRAfter.empty() ||
+         !request.printIRBefore.empty();
+}
+
+} // namespace
+
+/// Runs the stages after `from` up to `to`, one at a time so each can be
+/// dumped.
 static LogicalResult runStages(ModuleOp module, Stage from, Stage to,
-                               const codegen::PipelineOptions &options) {
-  PassManager pm(module->getContext());
-  codegen::addPipelineStages(pm, from, to, options);
-  return pm.run(module);
+                               const CompileRequest &request) {
+  for (int next = static_cast<int>(from) + 1; next <= static_cast<int>(to); ++next) {
+    Stage stage = static_cast<Stage>(next);
+    PassManager pm(module->getContext());
+    if (isPrintingIR(request)) {
+      // Passes on functions run in parallel otherwise, and dumps interleave.
+      module->getContext()->disableMultithreading();
+      pm.addInstrumentation(std::make_unique<IRPrinter>(request, getPrintingFlags(request)));
+    }
+    codegen::addPipelineStages(pm, static_cast<Stage>(next - 1), stage, request.pipeline);
+    if (failed(pm.run(module)))
+      return failure();
+    if (!request.dumpDirectory.empty() &&
+        printModuleTo(module, getDumpPath(request, stage, ".mlir"), request.printWeights,
+                      request.printLocations) != kExitOk)
+      return failure();
+  }
+  return success();
 }
 
 static bool isMLIRStage(Stage stage) { return stage <= Stage::LLVMDialect; }
@@ -97,11 +183,18 @@ static bool isMLIRStage(Stage stage) { return stage <= Stage::LLVMDialect; }
 int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
                   CompileResult &result) {
   const codegen::PipelineOptions &options = request.pipeline;
+  if (!request.dumpDirectory.empty()) {
+    if (std::error_code error = llvm::sys::fs::create_directories(request.dumpDirectory))
+      return reportUserError("cannot create '" + request.dumpDirectory + "': " + error.message());
+    if (int code = printModuleTo(*module, getDumpPath(request, Stage::Graph, ".mlir"),
+                                 request.printWeights, request.printLocations))
+      return code;
+  }
   if (request.emit == Stage::Graph)
     return printModuleTo(*module, request.stagePath, request.printWeights,
                          request.printLocations);
 
-  if (failed(runStages(*module, Stage::Graph, Stage::GraphOpt, options)))
+  if (failed(runStages(*module, Stage::Graph, Stage::GraphOpt, request)))
     return kExitUserError;
   if (request.emit == Stage::GraphOpt)
     return printModuleTo(*module, request.stagePath, request.printWeights,
@@ -118,7 +211,7 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
   // Stop at (and print) an MLIR stage.
   Stage lastMLIRStage = isMLIRStage(request.emit) ? request.emit : Stage::LLVMDialect;
   if (failed(runStages(*module, Stage::GraphOpt, std::min(lastMLIRStage, Stage::Buffers),
-                       options)))
+                       request)))
     return kExitUserError;
   if (auto size = func->getAttrOfType<IntegerAttr>("kiln.workspace_size"))
     result.workspaceSize = size.getInt();
@@ -156,7 +249,7 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
     }
   }
 
-  if (failed(runStages(*module, Stage::Buffers, Stage::LLVMDialect, options)))
+  if (failed(runStages(*module, Stage::Buffers, Stage::LLVMDialect, request)))
     return kExitUserError;
   if (request.emit == Stage::LLVMDialect)
     return printModuleTo(*module, request.stagePath, request.printWeights,
@@ -172,6 +265,25 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
     return reportUserError(request.sourceName + ": " + llvm::toString(llvmModule.takeError()));
   // The MLIR module (and the weights it holds) is no longer needed.
   module = nullptr;
+
+  if (!request.dumpDirectory.empty()) {
+    std::string error;
+    auto file = openOutputFile(getDumpPath(request, Stage::LLVMIR, ".ll"), &error);
+    if (!file)
+      return reportUserError("cannot write the LLVM IR dump: " + error);
+    (*llvmModule)->print(file->os(), nullptr);
+    file->keep();
+    // Code generation changes the module it runs on: the assembly comes
+    // from a copy.
+    std::unique_ptr<llvm::Module> copy = llvm::CloneModule(**llvmModule);
+    auto asmFile = openOutputFile(getDumpPath(request, Stage::Asm, ".s"), &error);
+    if (!asmFile)
+      return reportUserError("cannot write the assembly dump: " + error);
+    if (llvm::Error emitError =
+            codegen::emitMachineCode(*copy, **machine, asmFile->os(), /*assembly=*/true))
+      return reportUserError(llvm::toString(std::move(emitError)));
+    asmFile->keep();
+  }
 
   if (request.emit == Stage::LLVMIR) {
     std::string error;

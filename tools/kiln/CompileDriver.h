@@ -25,6 +25,15 @@ struct CompileRequest {
   bool printLocations = false;
   /// Copy libkiln_rt.a and kiln_rt.h next to the object.
   bool copyRuntime = true;
+  /// Write every stage to DIR/NN-STAGE.mlir (.ll, .s) as the pipeline runs.
+  std::string dumpDirectory;
+  /// Print the IR to stderr around passes: all of them, or those named by
+  /// their argument (kiln-plan-memory, canonicalize...); only the function
+  /// named `irFilter` when given.
+  bool printIRAfterAll = false;
+  std::vector<std::string> printIRAfter;
+  std::vector<std::string> printIRBefore;
+  std::string irFilter;
 };
 
 struct CompileResult {

@@ -74,6 +74,21 @@ static cl::opt<std::string> compileTriple("target",
                                           cl::sub(compileCommand));
 static cl::opt<std::string> compileCpu("cpu", cl::desc("Target CPU (default: this machine's)"),
                                        cl::sub(compileCommand));
+static cl::opt<std::string> compileDumpIR(
+    "dump-ir", cl::desc("Write every stage to DIR/NN-STAGE.mlir (and .ll, .s) in pipeline order"),
+    cl::value_desc("DIR"), cl::sub(compileCommand));
+static cl::opt<bool> compilePrintIRAfterAll("print-ir-after-all",
+                                            cl::desc("Print the IR after every pass (stderr)"),
+                                            cl::sub(compileCommand));
+static cl::list<std::string> compilePrintIRAfter(
+    "print-ir-after", cl::desc("Print the IR after the pass with this argument (repeatable)"),
+    cl::value_desc("PASS"), cl::sub(compileCommand));
+static cl::list<std::string> compilePrintIRBefore(
+    "print-ir-before", cl::desc("Print the IR before the pass with this argument (repeatable)"),
+    cl::value_desc("PASS"), cl::sub(compileCommand));
+static cl::opt<std::string> compileIRFilter(
+    "ir-filter", cl::desc("Print only the function with this name in --print-ir-* output"),
+    cl::value_desc("NAME"), cl::sub(compileCommand));
 static cl::opt<std::string> compileFeatures(
     "features", cl::desc("Target features, e.g. +avx2,-avx512f"), cl::sub(compileCommand));
 
@@ -129,6 +144,11 @@ int runCompile() {
   request.target.features = compileFeatures;
   request.printWeights = importPrintWeights;
   request.printLocations = printLocations;
+  request.dumpDirectory = compileDumpIR;
+  request.printIRAfterAll = compilePrintIRAfterAll;
+  request.printIRAfter.assign(compilePrintIRAfter.begin(), compilePrintIRAfter.end());
+  request.printIRBefore.assign(compilePrintIRBefore.begin(), compilePrintIRBefore.end());
+  request.irFilter = compileIRFilter;
 
   CompileResult result;
   if (int code = compileModule(module, request, result))
