@@ -84,8 +84,10 @@ static llvm::Expected<TensorSpec> getSpec(Type type, DictionaryAttr attrs, unsig
   auto nameAttr = attrs ? attrs.getAs<StringAttr>("graph.name") : StringAttr();
   spec.name = nameAttr ? nameAttr.str()
                        : (isInput ? "input" : "output") + std::to_string(index);
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor)
+  // Tensors before bufferization; memrefs in a bufferized module resumed
+  // with --from=buffers.
+  auto tensor = dyn_cast<ShapedType>(type);
+  if (!tensor || !tensor.hasRank())
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s '%s' is not a ranked tensor", isInput ? "input" : "output",
                                    spec.name.c_str());
@@ -106,11 +108,15 @@ static llvm::Expected<TensorSpec> getSpec(Type type, DictionaryAttr attrs, unsig
 llvm::Expected<EntrySignature> getEntrySignature(func::FuncOp func) {
   EntrySignature signature;
   FunctionType type = func.getFunctionType();
+  unsigned outputIndex = 0;
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
-    auto spec = getSpec(type.getInput(i), func.getArgAttrDict(i), i, true);
+    // Out-parameters of a bufferized function are its outputs.
+    bool isOutput = static_cast<bool>(func.getArgAttr(i, "bufferize.result"));
+    auto spec = getSpec(type.getInput(i), func.getArgAttrDict(i),
+                        isOutput ? outputIndex++ : i, !isOutput);
     if (!spec)
       return spec.takeError();
-    signature.inputs.push_back(std::move(*spec));
+    (isOutput ? signature.outputs : signature.inputs).push_back(std::move(*spec));
   }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
     auto spec = getSpec(type.getResult(i), func.getResultAttrDict(i), i, false);

@@ -41,7 +41,8 @@ LogicalResult copyElements(ElementsAttr value, char *out, Location loc) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
       return emitError(loc) << "weight '" << resource.getRawHandle().getKey()
-                            << "' has no data";
+                            << "' has no data (a dump printed without --print-weights elides "
+                               "weights)";
     ArrayRef<char> data = blob->getData();
     if (static_cast<int64_t>(data.size()) != count * elementBytes)
       return emitError(loc) << "weight '" << resource.getRawHandle().getKey() << "' holds "

@@ -183,6 +183,13 @@ static bool isMLIRStage(Stage stage) { return stage <= Stage::LLVMDialect; }
 int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
                   CompileResult &result) {
   const codegen::PipelineOptions &options = request.pipeline;
+  if (request.from > Stage::Buffers)
+    return reportUserError(std::string("--from=") + codegen::getStageName(request.from) +
+                           " is not supported: resume from graph, graph-opt, linalg, tiled or "
+                           "buffers");
+  if (request.emit < request.from)
+    return reportUserError(std::string("--emit=") + codegen::getStageName(request.emit) +
+                           " comes before --from=" + codegen::getStageName(request.from));
   if (!request.dumpDirectory.empty()) {
     if (std::error_code error = llvm::sys::fs::create_directories(request.dumpDirectory))
       return reportUserError("cannot create '" + request.dumpDirectory + "': " + error.message());
@@ -190,11 +197,11 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
                                  request.printWeights, request.printLocations))
       return code;
   }
-  if (request.emit == Stage::Graph)
+  if (request.emit == request.from)
     return printModuleTo(*module, request.stagePath, request.printWeights,
                          request.printLocations);
 
-  if (failed(runStages(*module, Stage::Graph, Stage::GraphOpt, request)))
+  if (failed(runStages(*module, request.from, std::max(request.from, Stage::GraphOpt), request)))
     return kExitUserError;
   if (request.emit == Stage::GraphOpt)
     return printModuleTo(*module, request.stagePath, request.printWeights,
@@ -210,8 +217,8 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
 
   // Stop at (and print) an MLIR stage.
   Stage lastMLIRStage = isMLIRStage(request.emit) ? request.emit : Stage::LLVMDialect;
-  if (failed(runStages(*module, Stage::GraphOpt, std::min(lastMLIRStage, Stage::Buffers),
-                       request)))
+  if (failed(runStages(*module, std::max(request.from, Stage::GraphOpt),
+                       std::min(lastMLIRStage, Stage::Buffers), request)))
     return kExitUserError;
   if (auto size = func->getAttrOfType<IntegerAttr>("kiln.workspace_size"))
     result.workspaceSize = size.getInt();

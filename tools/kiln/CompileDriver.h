@@ -19,6 +19,8 @@ struct CompileRequest {
   std::string outputDirectory;   // for Stage::Obj
   std::string stagePath = "-";   // where --emit=STAGE (not obj) prints
   codegen::Stage emit = codegen::Stage::Obj;
+  /// The stage the module is already at (--from=STAGE on a dump).
+  codegen::Stage from = codegen::Stage::Graph;
   codegen::PipelineOptions pipeline;
   codegen::TargetSpec target;
   bool printWeights = false;

@@ -10,6 +10,7 @@
 #include "codegen/EntrySignature.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/IR/OperationSupport.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
@@ -74,6 +75,15 @@ static cl::opt<std::string> compileTriple("target",
                                           cl::sub(compileCommand));
 static cl::opt<std::string> compileCpu("cpu", cl::desc("Target CPU (default: this machine's)"),
                                        cl::sub(compileCommand));
+static cl::opt<codegen::Stage> compileFrom(
+    "from", cl::desc("The input is a .mlir dump at this stage: continue the pipeline from it"),
+    cl::init(codegen::Stage::Graph),
+    cl::values(clEnumValN(codegen::Stage::Graph, "graph", "after import"),
+               clEnumValN(codegen::Stage::GraphOpt, "graph-opt", "after graph passes"),
+               clEnumValN(codegen::Stage::Linalg, "linalg", "linalg on tensors"),
+               clEnumValN(codegen::Stage::Tiled, "tiled", "after fusion"),
+               clEnumValN(codegen::Stage::Buffers, "buffers", "bufferized, memory planned")),
+    cl::sub(compileCommand));
 static cl::opt<std::string> compileDumpIR(
     "dump-ir", cl::desc("Write every stage to DIR/NN-STAGE.mlir (and .ll, .s) in pipeline order"),
     cl::value_desc("DIR"), cl::sub(compileCommand));
@@ -121,11 +131,21 @@ int runCompile() {
   auto context = makeContext();
   DiagnosticPrinter diagnostics(*context);
   std::unique_ptr<LoadedModel> model;
-  OwningOpRef<ModuleOp> module = loadAndImport(*context, compileInput, model);
+  OwningOpRef<ModuleOp> module;
+  bool fromDump = compileFrom.getNumOccurrences() > 0 ||
+                  llvm::StringRef(compileInput).ends_with(".mlir");
+  if (fromDump) {
+    // A dump written by --dump-ir or --emit (with --print-weights, so the
+    // weights are in it).
+    module = parseSourceFile<ModuleOp>(compileInput.getValue(), context.get());
+  } else {
+    module = loadAndImport(*context, compileInput, model);
+  }
   if (!module)
     return kExitUserError;
 
   CompileRequest request;
+  request.from = compileFrom;
   request.sourceName = llvm::sys::path::filename(compileInput).str();
   request.emit = emitStage;
   bool toDirectory = emitStage == codegen::Stage::Obj;
