@@ -13,6 +13,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
@@ -29,19 +30,12 @@ using namespace mlir;
 namespace kiln::codegen {
 namespace {
 
-std::optional<int64_t> getConstantIndex(Value value) {
-  APInt result;
-  if (matchPattern(value, m_ConstantInt(&result)))
-    return result.getSExtValue();
-  return std::nullopt;
-}
-
 /// Trip counts of a normalized (from 0, step 1) loop with static bounds.
 std::optional<SmallVector<int64_t>> getStaticTripCounts(scf::ParallelOp loop) {
   SmallVector<int64_t> counts;
   for (auto [lower, upper, step] :
        llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
-    auto lo = getConstantIndex(lower), hi = getConstantIndex(upper), st = getConstantIndex(step);
+    auto lo = getConstantIntValue(lower), hi = getConstantIntValue(upper), st = getConstantIntValue(step);
     if (!lo || !hi || !st || *lo != 0 || *st != 1)
       return std::nullopt;
     counts.push_back(*hi);
@@ -57,9 +51,9 @@ int64_t getInnerWork(Operation *op) {
     for (Operation *parent = nested->getParentOp(); parent && parent != op;
          parent = parent->getParentOp()) {
       if (auto forOp = dyn_cast<scf::ForOp>(parent)) {
-        auto lo = getConstantIndex(forOp.getLowerBound());
-        auto hi = getConstantIndex(forOp.getUpperBound());
-        auto st = getConstantIndex(forOp.getStep());
+        auto lo = getConstantIntValue(forOp.getLowerBound());
+        auto hi = getConstantIntValue(forOp.getUpperBound());
+        auto st = getConstantIntValue(forOp.getStep());
         if (lo && hi && st && *st > 0)
           work *= std::max<int64_t>(1, (*hi - *lo + *st - 1) / *st);
       } else if (auto parallel = dyn_cast<scf::ParallelOp>(parent)) {

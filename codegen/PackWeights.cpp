@@ -6,6 +6,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/MathExtras.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -22,10 +23,6 @@ namespace kiln::codegen {
 namespace {
 
 constexpr int64_t kWeightAlignment = 64;
-
-int64_t alignUp(int64_t value, int64_t alignment) {
-  return (value + alignment - 1) / alignment * alignment;
-}
 
 int64_t getElementBytes(Type elementType) {
   return std::max<int64_t>(1, (elementType.getIntOrFloatBitWidth() + 7) / 8);
@@ -88,7 +85,7 @@ struct PackWeightsPass : impl::PackWeightsBase<PackWeightsPass> {
     for (memref::GlobalOp global : weights) {
       MemRefType type = global.getType();
       offsets[global.getSymName()] = size;
-      size += alignUp(type.getNumElements() * getElementBytes(type.getElementType()),
+      size += llvm::alignTo(type.getNumElements() * getElementBytes(type.getElementType()),
                       kWeightAlignment);
     }
     AsmResourceBlob blob = HeapAsmResourceBlob::allocate(

@@ -207,7 +207,7 @@ void registerPipelines() {
   registerStage<addLinalgPasses>("kiln-linalg-pipeline",
                                  "graph-opt → linalg: lowering to linalg on tensors");
   registerStage<addTilingPasses>("kiln-tiled-pipeline",
-                                 "linalg → tiled: fusion, tiling and vectorization");
+                                 "linalg → tiled: elementwise fusion");
   registerStage<addBufferizationPasses>(
       "kiln-buffers-pipeline", "tiled → buffers: bufferization and the memory plan");
   registerStage<addLLVMDialectPasses>("kiln-llvm-dialect-pipeline",

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/MathExtras.h"
 
 #include "llvm/ADT/STLExtras.h"
 
@@ -31,10 +32,6 @@ namespace kiln::codegen {
 namespace {
 
 constexpr int64_t kSlotAlignment = 64;
-
-int64_t alignUp(int64_t value, int64_t alignment) {
-  return (value + alignment - 1) / alignment * alignment;
-}
 
 struct PlannedBuffer {
   memref::AllocOp alloc;
@@ -95,7 +92,7 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
       }
       PlannedBuffer buffer;
       buffer.alloc = alloc;
-      buffer.size = alignUp(getBufferBytes(type), kSlotAlignment);
+      buffer.size = llvm::alignTo(getBufferBytes(type), kSlotAlignment);
       buffer.firstUse = buffer.lastUse = position[alloc];
       // Follow views: a subview or reshape of the buffer keeps it alive.
       SmallVector<Value> worklist{alloc.getResult()};

@@ -30,25 +30,6 @@ Value createDataIndex(OpBuilder &b, Location loc, Value raw, int64_t size) {
   return b.create<arith::MinSIOp>(loc, index, constant(size - 1));
 }
 
-/// A parallel linalg.generic producing `type` from `inputs` read through
-/// `inputMaps`; `body` gets the input scalars and returns the element.
-Value createGatherGeneric(OpBuilder &b, Location loc, RankedTensorType type,
-                          ValueRange inputs, ArrayRef<AffineMap> inputMaps,
-                          function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  int64_t rank = type.getRank();
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  Value init = createEmptyTensor(b, loc, type);
-  auto generic = b.create<linalg::GenericOp>(
-      loc, TypeRange{type}, inputs, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        Value result = body(nested, nestedLoc, args.drop_back());
-        nested.create<linalg::YieldOp>(nestedLoc, result);
-      });
-  return generic.getResult(0);
-}
-
 /// Output index (d_0 .. d_{axis-1}, i_0 .. i_{q-1}, d_{axis+1} ..) reads
 /// data[d_0 .. d_{axis-1}, indices[i_0 .. i_{q-1}], d_{axis+1} ..].
 struct GatherLowering : OpConversionPattern<graph::GatherOp> {
@@ -108,7 +89,7 @@ struct GatherLowering : OpConversionPattern<graph::GatherOp> {
       indexExprs.push_back(rewriter.getAffineDimExpr(axis + i));
     AffineMap indicesMap =
         AffineMap::get(type.getRank(), 0, indexExprs, rewriter.getContext());
-    Value result = createGatherGeneric(
+    Value result = createParallelGeneric(
         rewriter, loc, type, ValueRange{indices}, {indicesMap},
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
           SmallVector<Value> dataIndices;
@@ -156,7 +137,7 @@ struct GatherElementsLowering : OpConversionPattern<graph::GatherElementsOp> {
       return op.emitError() << "cannot gather from empty axis " << axis << " of "
                             << dataType;
 
-    Value result = createGatherGeneric(
+    Value result = createParallelGeneric(
         rewriter, op.getLoc(), type, ValueRange{indices},
         {rewriter.getMultiDimIdentityMap(rank)},
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
@@ -214,7 +195,7 @@ struct GatherNDLowering : OpConversionPattern<graph::GatherNDOp> {
                               << " of " << dataType;
 
     int64_t tupleDims = indicesRank - 1;
-    Value result = createGatherGeneric(
+    Value result = createParallelGeneric(
         rewriter, op.getLoc(), type, ValueRange{}, {},
         [&](OpBuilder &b, Location nestedLoc, ValueRange) {
           SmallVector<Value> outer;

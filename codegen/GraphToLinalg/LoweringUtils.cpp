@@ -142,17 +142,11 @@ AffineMap getBroadcastIndexingMap(ArrayRef<int64_t> operandShape, int64_t result
   return AffineMap::get(resultRank, 0, exprs, context);
 }
 
-Value createElementwiseGeneric(
-    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
-    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  MLIRContext *context = b.getContext();
+Value createParallelGeneric(OpBuilder &b, Location loc, RankedTensorType resultType,
+                            ValueRange inputs, ArrayRef<AffineMap> inputMaps,
+                            function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   int64_t rank = resultType.getRank();
-  SmallVector<AffineMap> maps;
-  for (Value input : inputs) {
-    auto inputType = cast<RankedTensorType>(input.getType());
-    maps.push_back(
-        getBroadcastIndexingMap(inputType.getShape(), rank, resultType.getShape(), context));
-  }
+  SmallVector<AffineMap> maps(inputMaps);
   maps.push_back(b.getMultiDimIdentityMap(rank));
   SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
   Value init = createEmptyTensor(b, loc, resultType);
@@ -163,6 +157,18 @@ Value createElementwiseGeneric(
         nested.create<linalg::YieldOp>(nestedLoc, result);
       });
   return generic.getResult(0);
+}
+
+Value createElementwiseGeneric(
+    OpBuilder &b, Location loc, RankedTensorType resultType, ValueRange inputs,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  SmallVector<AffineMap> maps;
+  for (Value input : inputs) {
+    auto inputType = cast<RankedTensorType>(input.getType());
+    maps.push_back(getBroadcastIndexingMap(inputType.getShape(), resultType.getRank(),
+                                           resultType.getShape(), b.getContext()));
+  }
+  return createParallelGeneric(b, loc, resultType, inputs, maps, body);
 }
 
 Value castScalar(OpBuilder &b, Location loc, Value value, Type targetType,

@@ -97,6 +97,15 @@ mlir::AffineMap getBroadcastIndexingMap(llvm::ArrayRef<int64_t> operandShape,
                                         llvm::ArrayRef<int64_t> resultShape,
                                         mlir::MLIRContext *context);
 
+/// A parallel `linalg.generic` producing `resultType` (a fresh tensor) from
+/// `inputs` read through `inputMaps` (none for ops that only look at loop
+/// indices); `body` receives the input scalars and returns the element.
+mlir::Value createParallelGeneric(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
+    mlir::ValueRange inputs, llvm::ArrayRef<mlir::AffineMap> inputMaps,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>
+        body);
+
 /// `linalg.generic` computing `resultType` elementwise from `inputs` (each
 /// broadcast to the result shape) with the scalar function `body`, which
 /// receives the input scalars and returns the result scalar.

@@ -18,24 +18,6 @@ using namespace mlir;
 namespace kiln::codegen {
 namespace {
 
-/// A parallel linalg.generic producing `type` from `inputs` read through
-/// `inputMaps` (none for ops that only look at loop indices); `body` receives
-/// the input scalars and builds the element.
-Value createIndexGeneric(OpBuilder &b, Location loc, RankedTensorType type,
-                         ValueRange inputs, ArrayRef<AffineMap> inputMaps,
-                         function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
-  int64_t rank = type.getRank();
-  SmallVector<AffineMap> maps(inputMaps);
-  maps.push_back(b.getMultiDimIdentityMap(rank));
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  auto generic = b.create<linalg::GenericOp>(
-      loc, TypeRange{type}, inputs, ValueRange{createEmptyTensor(b, loc, type)}, maps,
-      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        nested.create<linalg::YieldOp>(nestedLoc, body(nested, nestedLoc, args.drop_back()));
-      });
-  return generic.getResult(0);
-}
-
 /// A scalar operand as i64 (sign- or zero-extended, or truncated).
 Value scalarAsI64(OpBuilder &b, Location loc, Value tensor, bool isUnsigned) {
   Value scalar = extractOnlyElement(b, loc, tensor);
@@ -66,7 +48,7 @@ struct TriluLowering : OpConversionPattern<graph::TriluOp> {
     bool upper = op.getUpper();
     Value k = scalarAsI64(rewriter, loc, adaptor.getK(), false);
     Value zero = createScalarConstant(rewriter, loc, type.getElementType(), 0);
-    Value result = createIndexGeneric(
+    Value result = createParallelGeneric(
         rewriter, loc, type, adaptor.getInput(), {rewriter.getMultiDimIdentityMap(rank)},
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
           Value offset = diagonalOffset(b, nestedLoc, rank);
@@ -97,7 +79,7 @@ struct EyeLikeLowering : OpConversionPattern<graph::EyeLikeOp> {
         loc, rewriter.getI64IntegerAttr(static_cast<int64_t>(op.getK())));
     Value zero = createScalarConstant(rewriter, loc, type.getElementType(), 0);
     Value one = createScalarConstant(rewriter, loc, type.getElementType(), 1);
-    Value result = createIndexGeneric(
+    Value result = createParallelGeneric(
         rewriter, loc, type, ValueRange{}, {},
         [&](OpBuilder &b, Location nestedLoc, ValueRange) {
           Value onDiagonal = b.create<arith::CmpIOp>(nestedLoc, arith::CmpIPredicate::eq,
@@ -143,7 +125,7 @@ struct OneHotLowering : OpConversionPattern<graph::OneHotOp> {
     AffineMap indicesMap = AffineMap::get(rank, 0, indexExprs, rewriter.getContext());
     bool indicesUnsigned =
         isUnsignedInteger(op.getIndices().getType().getElementType());
-    Value result = createIndexGeneric(
+    Value result = createParallelGeneric(
         rewriter, loc, type, adaptor.getIndices(), {indicesMap},
         [&](OpBuilder &b, Location nestedLoc, ValueRange args) {
           Value index = castScalar(b, nestedLoc, args[0], b.getI64Type(), indicesUnsigned,

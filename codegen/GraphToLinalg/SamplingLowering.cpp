@@ -90,16 +90,10 @@ FloatType computeType(Type elementType) {
 /// A parallel generic producing `type` from loop indices only.
 Value createSamplingGeneric(OpBuilder &b, Location loc, RankedTensorType type,
                             function_ref<Value(OpBuilder &, Location)> body) {
-  int64_t rank = type.getRank();
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  return b
-      .create<linalg::GenericOp>(
-          loc, TypeRange{type}, ValueRange{}, ValueRange{createEmptyTensor(b, loc, type)},
-          SmallVector<AffineMap>{b.getMultiDimIdentityMap(rank)}, iterators,
-          [&](OpBuilder &nested, Location nestedLoc, ValueRange) {
-            nested.create<linalg::YieldOp>(nestedLoc, body(nested, nestedLoc));
-          })
-      .getResult(0);
+  return createParallelGeneric(b, loc, type, ValueRange{}, {},
+                               [&](OpBuilder &nested, Location nestedLoc, ValueRange) {
+                                 return body(nested, nestedLoc);
+                               });
 }
 
 //===----------------------------------------------------------------------===//

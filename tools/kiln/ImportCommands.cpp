@@ -52,7 +52,7 @@ static cl::opt<codegen::Stage> emitStage(
         clEnumValN(codegen::Stage::GraphOpt, "graph-opt",
                    "the graph dialect after graph-level simplification"),
         clEnumValN(codegen::Stage::Linalg, "linalg", "linalg/tensor ops on tensors"),
-        clEnumValN(codegen::Stage::Tiled, "tiled", "after fusion, tiling and vectorization"),
+        clEnumValN(codegen::Stage::Tiled, "tiled", "after elementwise fusion (tiling and vectorization will go here)"),
         clEnumValN(codegen::Stage::Buffers, "buffers",
                    "after bufferization and the static memory plan"),
         clEnumValN(codegen::Stage::LLVMDialect, "llvm-dialect", "the LLVM dialect"),
@@ -148,10 +148,8 @@ int runCompile() {
   request.from = compileFrom;
   request.sourceName = llvm::sys::path::filename(compileInput).str();
   request.emit = emitStage;
-  bool toDirectory = emitStage == codegen::Stage::Obj;
   request.outputDirectory = compileOutput.empty() ? "." : compileOutput.getValue();
   request.stagePath = compileOutput.empty() ? "-" : compileOutput.getValue();
-  (void)toDirectory;
   request.pipeline.symbolName =
       compileName.empty() ? getDefaultModelName(compileInput) : compileName.getValue();
   if (codegen::sanitizeIdentifier(request.pipeline.symbolName) != request.pipeline.symbolName)
