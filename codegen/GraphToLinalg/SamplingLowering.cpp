@@ -302,8 +302,11 @@ struct RoiAlignLowering : OpConversionPattern<graph::RoiAlignOp> {
         Value size = m.clamp(b.create<math::CeilOp>(loc, bin), 0, 1 << 20);
         return {m.toIndex(size), size};
       };
-      auto [gridH, gridHf] = gridSize(binH);
-      auto [gridW, gridWf] = gridSize(binW);
+      // Plain variables: the loop bodies below capture them (C++17 lambdas
+      // cannot capture structured bindings).
+      Value gridH, gridHf, gridW, gridWf;
+      std::tie(gridH, gridHf) = gridSize(binH);
+      std::tie(gridW, gridWf) = gridSize(binW);
       Value originY = m.add(startH, m.mul(indexToFloat(ph), binH));
       Value originX = m.add(startW, m.mul(indexToFloat(pw), binW));
       Value stepY = m.div(binH, gridHf), stepX = m.div(binW, gridWf);
