@@ -33,6 +33,13 @@ struct PipelineOptions {
   bool externalWeights = false;
   /// Large kernels run their outer loops on the runtime's thread pool.
   bool threads = true;
+  /// Width in bits of the target's widest f32 SIMD register (512 AVX-512,
+  /// 256 AVX2, 128 NEON/SSE, 0 no SIMD). Register tiles and vector sizes are
+  /// derived from it; the target description fills it in.
+  unsigned vectorBits = 256;
+  /// Number of architectural SIMD registers (32 AVX-512/NEON AArch64, 16
+  /// AVX2/ARMv7), which bounds the register tile.
+  unsigned vectorRegisters = 16;
 };
 
 void addGraphOptPasses(mlir::OpPassManager &pm, const PipelineOptions &options);

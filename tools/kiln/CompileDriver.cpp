@@ -55,6 +55,18 @@ int printModuleTo(ModuleOp module, const std::string &path, bool printWeights,
   return kExitOk;
 }
 
+int applyTargetDescription(CompileRequest &request, codegen::TargetDescription *description) {
+  auto resolved = codegen::resolveTarget(request.target);
+  if (!resolved)
+    return reportUserError(llvm::toString(resolved.takeError()));
+  request.target = resolved->spec;
+  request.pipeline.vectorBits = resolved->vectorBits;
+  request.pipeline.vectorRegisters = resolved->vectorRegisters;
+  if (description)
+    *description = std::move(*resolved);
+  return kExitOk;
+}
+
 static std::string getExecutableDirectory() {
   static int anchor;
   std::string path = llvm::sys::fs::getMainExecutable("kiln", &anchor);

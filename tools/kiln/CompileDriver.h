@@ -6,6 +6,7 @@
 #include "codegen/EntrySignature.h"
 #include "codegen/ObjectEmitter.h"
 #include "codegen/Pipeline.h"
+#include "codegen/Targets.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
@@ -55,6 +56,14 @@ struct CompileResult {
 /// reported; returns an ExitCode.
 int compileModule(mlir::OwningOpRef<mlir::ModuleOp> &module, const CompileRequest &request,
                   CompileResult &result);
+
+/// Resolves `request.target` (--target/--cpu/--features; empty: the host)
+/// through the target table, replaces it with the final triple, CPU and
+/// features, and sets the pipeline's vector width and register count from
+/// it. Reports errors (unknown target, CPU or feature) and returns an
+/// ExitCode.
+int applyTargetDescription(CompileRequest &request,
+                           codegen::TargetDescription *description = nullptr);
 
 /// A context with every dialect and interface import and code generation use.
 std::unique_ptr<mlir::MLIRContext> makeCompilerContext();

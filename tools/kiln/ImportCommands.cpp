@@ -128,6 +128,16 @@ int runCompile() {
   if (!compileWeights.empty() && compileWeights != "file")
     return reportUserError("--weights takes 'file' (write OUT/NAME.weights), not '" +
                            compileWeights + "'");
+  // The target is checked before the model is loaded: a typo in --cpu
+  // fails at once, not after a long import.
+  CompileRequest request;
+  request.target.triple = compileTriple;
+  request.target.cpu = compileCpu;
+  request.target.features = compileFeatures;
+  codegen::TargetDescription target;
+  if (int code = applyTargetDescription(request, &target))
+    return code;
+
   auto context = makeContext();
   DiagnosticPrinter diagnostics(*context);
   std::unique_ptr<LoadedModel> model;
@@ -144,7 +154,6 @@ int runCompile() {
   if (!module)
     return kExitUserError;
 
-  CompileRequest request;
   request.from = compileFrom;
   request.sourceName = llvm::sys::path::filename(compileInput).str();
   request.emit = emitStage;
@@ -157,9 +166,6 @@ int runCompile() {
                            "' is not a C identifier");
   request.pipeline.optLevel = static_cast<int>(compileOptLevel);
   request.pipeline.externalWeights = !compileWeights.empty();
-  request.target.triple = compileTriple;
-  request.target.cpu = compileCpu;
-  request.target.features = compileFeatures;
   request.printWeights = importPrintWeights;
   request.printLocations = printLocations;
   request.dumpDirectory = compileDumpIR;

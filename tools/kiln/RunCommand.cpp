@@ -327,6 +327,8 @@ int runRun() {
   request.pipeline.symbolName = "kiln_model";
   request.pipeline.optLevel = static_cast<int>(runOptLevel);
   request.copyRuntime = false;
+  if (int code = applyTargetDescription(request))
+    return code;
   CompileResult compiled;
   int code = compileModule(module, request, compiled);
   model.reset();
