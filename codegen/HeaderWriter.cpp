@@ -84,6 +84,36 @@ static void writeTensorMacros(std::string &out, const std::string &prefix,
   out += fmt::format("#define {}_SHAPE {{{}}}\n\n", base, dims);
 }
 
+/// A C string literal of `text`.
+static std::string quoteC(const std::string &text) {
+  std::string quoted = "\"";
+  for (char c : text)
+    quoted += (c == '"' || c == '\\') ? std::string("\\") + c
+              : std::isprint(static_cast<unsigned char>(c)) ? std::string(1, c)
+                                                            : std::string("?");
+  return quoted + "\"";
+}
+
+/// A profiled build's kernel tables, indexed by kiln_profile_event_t.kernel.
+static void writeProfileTables(std::string &out, const std::string &upper,
+                               const std::vector<ProfileKernel> &kernels) {
+  std::string names, flops, bytes;
+  for (size_t i = 0; i < kernels.size(); ++i) {
+    const char *separator = i ? ", " : "";
+    names += separator + quoteC(kernels[i].name);
+    flops += fmt::format("{}{}", separator, kernels[i].flops);
+    bytes += fmt::format("{}{}", separator, kernels[i].bytes);
+  }
+  out += "/* Compiled with --profile: NAME_run calls kiln_profile_begin/end around\n"
+         " * each kernel (see kiln_rt.h). Per kernel, indexed by the events'\n"
+         " * `kernel`: its ONNX node names, floating-point operations and bytes of\n"
+         " * the buffers it touches (estimated at compile time). */\n";
+  out += fmt::format("#define {}_PROFILE_KERNELS {}\n", upper, kernels.size());
+  out += fmt::format("#define {}_PROFILE_KERNEL_NAMES_TABLE {{{}}}\n", upper, names);
+  out += fmt::format("#define {}_PROFILE_KERNEL_FLOPS_TABLE {{{}}}\n", upper, flops);
+  out += fmt::format("#define {}_PROFILE_KERNEL_BYTES_TABLE {{{}}}\n\n", upper, bytes);
+}
+
 std::string writeHeader(const EntrySignature &signature, const HeaderInfo &info) {
   const std::string &name = info.symbolName;
   std::string upper;
@@ -175,6 +205,8 @@ std::string writeHeader(const EntrySignature &signature, const HeaderInfo &info)
     out += fmt::format("kiln_status_t {0}_run(const {0}_inputs *inputs, {0}_outputs *outputs,\n"
                        "    void *workspace, kiln_context_t *context);\n\n",
                        name);
+  if (!info.profileKernels.empty())
+    writeProfileTables(out, upper, info.profileKernels);
   out += "#ifdef __cplusplus\n} /* extern \"C\" */\n#endif\n\n";
   out += fmt::format("#endif /* {} */\n", guard);
   return out;

@@ -4,6 +4,7 @@
 #define KILN_CODEGEN_HEADERWRITER_H
 
 #include "codegen/EntrySignature.h"
+#include "codegen/KernelSources.h"
 
 #include <string>
 
@@ -17,6 +18,8 @@ struct HeaderInfo {
   bool externalWeights = false;
   int64_t weightsSize = 0;
   int64_t weightsAlignment = 64;
+  /// A profiled build's kernels, listed as tables.
+  std::vector<ProfileKernel> profileKernels;
 };
 
 /// The text of NAME.h: plain C99 that is also valid C++.

@@ -170,4 +170,25 @@ def CreateEntryPoint : Pass<"kiln-create-entry-point", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def InstrumentKernels : Pass<"kiln-instrument-kernels", "mlir::ModuleOp"> {
+  let summary = "Wraps each kernel of the entry function in runtime profiling calls";
+  let description = [{
+    Only with `kiln compile --profile`. Runs after `kiln-lower-abi` (it needs
+    the context argument) and before `kiln-form-parallel-dispatch` (kernels
+    are still loop nests in the entry function). A kernel is a run of
+    top-level operations that read or write memory and come from the same
+    ONNX nodes (as their locations say, fused kernels naming all of theirs);
+    operations from no node join the kernel after them. Each kernel K runs
+    between `kiln_profile_begin(context, K)` and `kiln_profile_end(context,
+    K)`. The module gets `kiln.profile_kernels`: per kernel its name, nodes,
+    op types, FLOPs (floating-point operations times the static trip counts
+    around them) and bytes (the buffers it touches, once each), which the
+    header and `kiln run --profile` report.
+  }];
+  let options = [
+    Option<"entryName", "entry", "std::string", "\"main\"", "The model's entry function">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect"];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

@@ -119,6 +119,12 @@ void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
   abi.entryName = options.entryName;
   abi.externalWeights = options.externalWeights;
   pm.addPass(createLowerABI(abi));
+  if (options.profile) {
+    // Before parallel dispatch moves kernel bodies out of the entry function.
+    InstrumentKernelsOptions profiling;
+    profiling.entryName = options.entryName;
+    pm.addPass(createInstrumentKernels(profiling));
+  }
   if (options.threads) {
     FormParallelDispatchOptions dispatch;
     dispatch.entryName = options.entryName;
@@ -182,6 +188,8 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
   Option<bool> externalWeights{*this, "external-weights",
                                llvm::cl::desc("Weights passed to NAME_run"),
                                llvm::cl::init(false)};
+  Option<bool> profile{*this, "profile", llvm::cl::desc("Profiling calls around kernels"),
+                       llvm::cl::init(false)};
 
   PipelineOptions get() const {
     PipelineOptions options;
@@ -189,6 +197,7 @@ struct PipelineCLOptions : public PassPipelineOptions<PipelineCLOptions> {
     options.symbolName = name;
     options.optLevel = optLevel;
     options.externalWeights = externalWeights;
+    options.profile = profile;
     return options;
   }
 };

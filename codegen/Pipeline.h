@@ -33,6 +33,8 @@ struct PipelineOptions {
   bool externalWeights = false;
   /// Large kernels run their outer loops on the runtime's thread pool.
   bool threads = true;
+  /// Wrap each kernel in kiln_profile_begin/end calls (kiln compile --profile).
+  bool profile = false;
   /// Width in bits of the target's widest f32 SIMD register (512 AVX-512,
   /// 256 AVX2, 128 NEON/SSE, 0 no SIMD). Register tiles and vector sizes are
   /// derived from it; the target description fills it in.

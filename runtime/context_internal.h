@@ -16,6 +16,10 @@ struct kiln_context {
   void (*dispatch)(kiln_context_t *context, int64_t count, kiln_parallel_body_t body,
                    void *data);
   void *pool;
+  /* Profiling (profile.c): where kiln_profile_attach points events. */
+  kiln_profile_event_t *profile_events;
+  int32_t profile_capacity;
+  int64_t profile_count;
 };
 
 #endif /* KILN_RUNTIME_CONTEXT_INTERNAL_H */

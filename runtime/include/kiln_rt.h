@@ -72,6 +72,32 @@ typedef void (*kiln_parallel_body_t)(void *data, int64_t begin, int64_t end);
 void kiln_parallel_for(kiln_context_t *context, int64_t count,
                        kiln_parallel_body_t body, void *data);
 
+/* Profiling. An object compiled with `kiln compile --profile` calls
+ * kiln_profile_begin/kiln_profile_end around each of its kernels (one kernel
+ * is one loop nest, or a fused group of them, of one or more ONNX nodes; the
+ * header lists them as NAME_PROFILE_KERNEL_*_TABLE). Objects compiled without
+ * it make no such calls and cost nothing. To record one call, attach an
+ * event array to the context passed to NAME_run; each kernel that runs
+ * appends one event, in order. Timestamps are CLOCK_MONOTONIC nanoseconds.
+ * Recording is not synchronized: profile one call per context at a time. */
+typedef struct kiln_profile_event {
+  int32_t kernel; /* index into the NAME_PROFILE_KERNEL_*_TABLE tables */
+  int32_t reserved;
+  int64_t begin_ns;
+  int64_t end_ns;
+} kiln_profile_event_t;
+
+/* Records into events[0, capacity) from now on and resets the count; events
+ * past the capacity are counted but not stored. NULL, 0 stops recording. */
+kiln_status_t kiln_profile_attach(kiln_context_t *context, kiln_profile_event_t *events,
+                                  int32_t capacity);
+/* Events since the last attach (may exceed the capacity). */
+int64_t kiln_profile_count(const kiln_context_t *context);
+
+/* Called by profiled generated code; no-ops without an attached array. */
+void kiln_profile_begin(kiln_context_t *context, int32_t kernel);
+void kiln_profile_end(kiln_context_t *context, int32_t kernel);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

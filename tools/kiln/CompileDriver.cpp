@@ -270,6 +270,7 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
 
   if (failed(runStages(*module, Stage::Buffers, Stage::LLVMDialect, request)))
     return kExitUserError;
+  result.profileKernels = codegen::readProfileKernels(*module);
   if (request.emit == Stage::LLVMDialect)
     return printModuleTo(*module, request.stagePath, request.printWeights,
                          request.printLocations);
@@ -332,6 +333,7 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
   header.workspaceSize = result.workspaceSize;
   header.externalWeights = options.externalWeights;
   header.weightsSize = result.weightsSize;
+  header.profileKernels = result.profileKernels;
   result.headerPath = outputPath(".h");
   if (int code = writeFile(result.headerPath, codegen::writeHeader(result.signature, header)))
     return code;

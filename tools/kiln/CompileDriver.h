@@ -4,6 +4,7 @@
 #define KILN_TOOLS_KILN_COMPILEDRIVER_H
 
 #include "codegen/EntrySignature.h"
+#include "codegen/KernelSources.h"
 #include "codegen/ObjectEmitter.h"
 #include "codegen/Pipeline.h"
 #include "codegen/Targets.h"
@@ -48,6 +49,8 @@ struct CompileResult {
   int64_t workspaceLowerBound = 0;
   int64_t weightsSize = 0;
   int64_t codeSize = 0;
+  /// With request.pipeline.profile: the kernels the profiling calls number.
+  std::vector<codegen::ProfileKernel> profileKernels;
 };
 
 /// Runs the pipeline on an imported module up to `request.emit`, printing that

@@ -102,6 +102,12 @@ static cl::opt<std::string> compileIRFilter(
 static cl::opt<std::string> compileFeatures(
     "features", cl::desc("Target features, e.g. +avx2,-avx512f"), cl::sub(compileCommand));
 
+static cl::opt<bool> compileProfile(
+    "profile",
+    cl::desc("Time each kernel through kiln_profile_begin/end (see kiln_rt.h); off by default, "
+             "so plain builds have no profiling code"),
+    cl::sub(compileCommand));
+
 static int printModule(ModuleOp module, const std::string &path) {
   return printModuleTo(module, path, importPrintWeights, printLocations);
 }
@@ -173,6 +179,7 @@ int runCompile() {
   request.printIRAfter.assign(compilePrintIRAfter.begin(), compilePrintIRAfter.end());
   request.printIRBefore.assign(compilePrintIRBefore.begin(), compilePrintIRBefore.end());
   request.irFilter = compileIRFilter;
+  request.pipeline.profile = compileProfile;
 
   CompileResult result;
   if (int code = compileModule(module, request, result))
@@ -188,6 +195,11 @@ int runCompile() {
       result.weightsPath, result.weightsSize,
       result.weightsPath.empty() ? " (in the object)" : "", result.workspaceSize,
       result.workspaceLowerBound, result.objectPath, request.outputDirectory);
+  if (compileProfile)
+    llvm::outs() << fmt::format("  profiling: {} kernels ({}_PROFILE_KERNEL_*_TABLE in {})\n",
+                                result.profileKernels.size(),
+                                llvm::StringRef(request.pipeline.symbolName).upper(),
+                                result.headerPath);
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 #include "tools/kiln/Commands.h"
 #include "tools/kiln/CompileDriver.h"
 #include "tools/kiln/Diagnostics.h"
+#include "tools/kiln/Profile.h"
 #include "tools/kiln/TensorFiles.h"
 
 #include "compiler/Importer.h"
@@ -62,6 +63,14 @@ static cl::opt<double> runAtol("atol", cl::desc("Absolute tolerance (default 1e-
                                cl::init(1e-5), cl::sub(runCommand));
 static cl::opt<unsigned> runOptLevel("O", cl::desc("Optimization level 0..3 (default 2)"),
                                      cl::Prefix, cl::init(2), cl::sub(runCommand));
+static cl::opt<std::string> runProfile(
+    "profile",
+    cl::desc("Compile with profiling, run once to warm up, then write a Chrome/Perfetto "
+             "trace of one inference (a slice per kernel) to FILE"),
+    cl::value_desc("FILE"), cl::sub(runCommand));
+static cl::opt<bool> runProfileSummary(
+    "profile-summary", cl::desc("Compile with profiling and print the slowest kernels"),
+    cl::sub(runCommand));
 static cl::opt<bool> runKeep("keep", cl::desc("Keep the compiled object in OUTDIR"),
                              cl::sub(runCommand));
 
@@ -97,6 +106,8 @@ llvm::Expected<LoadedObject> loadObject(const std::string &objectPath,
   };
   define("kiln_parallel_for", &kiln_parallel_for);
   define("kiln_context_num_threads", &kiln_context_num_threads);
+  define("kiln_profile_begin", &kiln_profile_begin);
+  define("kiln_profile_end", &kiln_profile_end);
   if (auto error = library.define(llvm::orc::absoluteSymbols(std::move(runtime))))
     return std::move(error);
   auto process = llvm::orc::DynamicLibrarySearchGenerator::GetForCurrentProcess(
@@ -327,6 +338,8 @@ int runRun() {
   request.pipeline.symbolName = "kiln_model";
   request.pipeline.optLevel = static_cast<int>(runOptLevel);
   request.copyRuntime = false;
+  bool profiling = !runProfile.empty() || runProfileSummary;
+  request.pipeline.profile = profiling;
   if (int code = applyTargetDescription(request))
     return code;
   CompileResult compiled;
@@ -348,7 +361,8 @@ int runRun() {
 
   const codegen::EntrySignature &signature = compiled.signature;
   kiln_context_t *threads = nullptr;
-  if (runThreads > 1 &&
+  // Profiles are recorded in the context, so profiling always needs one.
+  if ((runThreads > 1 || profiling) &&
       kiln_context_create(static_cast<int32_t>(runThreads), &threads) != KILN_STATUS_OK)
     return reportUserError("cannot create a pool of " + std::to_string(runThreads) +
                            " threads");
@@ -455,6 +469,19 @@ int runRun() {
             setName, name, formatIndex(outputs[i].shape, comparison.worstIndex), comparison.got,
             comparison.expected, runRtol.getValue(), runAtol.getValue());
       }
+    }
+
+    if (profiling && set == 0) {
+      ProfileRequest profile;
+      profile.tracePath = runProfile;
+      profile.printSummary = runProfileSummary;
+      profile.modelName = request.sourceName;
+      profile.threads = static_cast<int>(std::max(1u, runThreads.getValue()));
+      auto runOnce = [&] {
+        return loaded->run(inputPointers.data(), outputPointers.data(), workspace, threads);
+      };
+      if (int code = profileInference(runOnce, threads, compiled.profileKernels, profile))
+        return code;
     }
 
     if (runBench > 0 && set == 0) {

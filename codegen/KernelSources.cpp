@@ -1,0 +1,94 @@
+//===- KernelSources.cpp - the ONNX nodes an op came from -----------------===//
+
+#include "codegen/KernelSources.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+
+namespace kiln::codegen {
+
+void collectSourceNodes(Location loc, SmallVectorImpl<SourceNode> &nodes) {
+  auto fused = dyn_cast<FusedLoc>(loc);
+  if (!fused)
+    return;
+  // A node: fused<"OpType">[NameLoc]. Anything else fused (a kernel made of
+  // several nodes, a location merged by a rewrite) is searched inside.
+  if (auto opType = dyn_cast_or_null<StringAttr>(fused.getMetadata())) {
+    for (Location inner : fused.getLocations())
+      if (auto name = dyn_cast<NameLoc>(inner)) {
+        SourceNode node{name.getName().str(), opType.str()};
+        if (!llvm::is_contained(nodes, node))
+          nodes.push_back(std::move(node));
+      }
+    return;
+  }
+  for (Location inner : fused.getLocations())
+    collectSourceNodes(inner, nodes);
+}
+
+SmallVector<SourceNode> getSourceNodes(Operation *op) {
+  SmallVector<SourceNode> nodes;
+  op->walk<WalkOrder::PreOrder>([&](Operation *nested) {
+    collectSourceNodes(nested->getLoc(), nodes);
+  });
+  return nodes;
+}
+
+/// Appends the node locations (fused<"OpType">[...]) inside `loc`.
+static void collectNodeLocations(Location loc, llvm::SetVector<Location> &nodes) {
+  auto fused = dyn_cast<FusedLoc>(loc);
+  if (!fused)
+    return;
+  if (isa_and_nonnull<StringAttr>(fused.getMetadata())) {
+    nodes.insert(loc);
+    return;
+  }
+  for (Location inner : fused.getLocations())
+    collectNodeLocations(inner, nodes);
+}
+
+Location getKernelLocation(Operation *op) {
+  llvm::SetVector<Location> nodes;
+  op->walk<WalkOrder::PreOrder>(
+      [&](Operation *nested) { collectNodeLocations(nested->getLoc(), nodes); });
+  if (nodes.empty())
+    return op->getLoc();
+  // FusedLoc::get keeps a single location as it is and does not flatten
+  // the nodes' own fused<"OpType"> locations.
+  return FusedLoc::get(op->getContext(), nodes.getArrayRef());
+}
+
+std::string joinNodeNames(ArrayRef<SourceNode> nodes) {
+  std::string text;
+  for (const SourceNode &node : nodes)
+    text += (text.empty() ? "" : " + ") + node.name;
+  return text;
+}
+
+std::vector<ProfileKernel> readProfileKernels(Operation *module) {
+  std::vector<ProfileKernel> kernels;
+  auto table = module->getAttrOfType<ArrayAttr>("kiln.profile_kernels");
+  if (!table)
+    return kernels;
+  for (auto entry : table.getAsRange<DictionaryAttr>()) {
+    ProfileKernel kernel;
+    if (auto name = entry.getAs<StringAttr>("name"))
+      kernel.name = name.str();
+    auto names = entry.getAs<ArrayAttr>("nodes");
+    auto opTypes = entry.getAs<ArrayAttr>("op_types");
+    if (names && opTypes)
+      for (auto [name, opType] : llvm::zip(names.getAsRange<StringAttr>(),
+                                           opTypes.getAsRange<StringAttr>()))
+        kernel.nodes.push_back({name.str(), opType.str()});
+    if (auto flops = entry.getAs<IntegerAttr>("flops"))
+      kernel.flops = flops.getInt();
+    if (auto bytes = entry.getAs<IntegerAttr>("bytes"))
+      kernel.bytes = bytes.getInt();
+    kernels.push_back(std::move(kernel));
+  }
+  return kernels;
+}
+
+} // namespace kiln::codegen
