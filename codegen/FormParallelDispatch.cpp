@@ -30,15 +30,15 @@ using namespace mlir;
 namespace kiln::codegen {
 namespace {
 
-/// Trip counts of a normalized (from 0, step 1) loop with static bounds.
+/// Trip counts of a loop with static bounds and positive steps.
 std::optional<SmallVector<int64_t>> getStaticTripCounts(scf::ParallelOp loop) {
   SmallVector<int64_t> counts;
   for (auto [lower, upper, step] :
        llvm::zip(loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
     auto lo = getConstantIntValue(lower), hi = getConstantIntValue(upper), st = getConstantIntValue(step);
-    if (!lo || !hi || !st || *lo != 0 || *st != 1)
+    if (!lo || !hi || !st || *st <= 0)
       return std::nullopt;
-    counts.push_back(*hi);
+    counts.push_back(std::max<int64_t>(0, (*hi - *lo + *st - 1) / *st));
   }
   return counts;
 }
@@ -193,8 +193,20 @@ struct FormParallelDispatchPass
       leadingIndices[d] = inner.create<arith::RemUIOp>(loc, flat, size);
       flat = inner.create<arith::DivUIOp>(loc, flat, size);
     }
-    for (unsigned d = 0; d < leading; ++d)
-      mapping.map(loop.getInductionVars()[d], leadingIndices[d]);
+    // Iteration numbers back to induction variable values (tiled loops start
+    // at their lower bound and step by the tile size).
+    for (unsigned d = 0; d < leading; ++d) {
+      int64_t lower = *getConstantIntValue(loop.getLowerBound()[d]);
+      int64_t step = *getConstantIntValue(loop.getStep()[d]);
+      Value index = leadingIndices[d];
+      if (step != 1)
+        index = inner.create<arith::MulIOp>(
+            loc, index, inner.create<arith::ConstantIndexOp>(loc, step));
+      if (lower != 0)
+        index = inner.create<arith::AddIOp>(
+            loc, index, inner.create<arith::ConstantIndexOp>(loc, lower));
+      mapping.map(loop.getInductionVars()[d], index);
+    }
     if (leading < counts->size()) {
       auto mapAll = [&](ValueRange values) {
         SmallVector<Value> mapped;

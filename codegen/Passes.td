@@ -34,6 +34,50 @@ def LowerGraphToLinalg : Pass<"kiln-lower-graph-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuses chains of elementwise linalg ops without recomputation";
+  let description = [{
+    Upstream elementwise fusion merges a producer `linalg.generic` into its
+    consumer whenever the producer has one use. When the consumer reads the
+    producer's result through a projected map (a matmul reading a GELU
+    output, a broadcast), the fused body recomputes the producer once per
+    reuse: an `erf` per multiply-add. This pass fuses only where every
+    producer element is read once by the consumer (a permutation map), or
+    where the producer is cheap (no transcendental math) and the consumer
+    is itself elementwise. A cheap producer with several users is fused into
+    each of them (its result is never materialized when all users fuse).
+    Reshapes are folded into generics by expansion, and linalg ops on
+    constants are folded.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
+def TileAndVectorize : Pass<"kiln-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Register-tiles and vectorizes matrix products";
+  let description = [{
+    Every f32 contraction with static shapes (linalg.matmul, batch_matmul,
+    matmul_transpose_b and contraction generics) whose output rows are
+    contiguous becomes an `scf.forall` over register tiles of the output, an
+    `scf.for` over the reduction, and per reduction step one outer product
+    of a column of the left operand (broadcast row values) with a row of the
+    right operand (vectors), accumulated in registers. The tile is chosen
+    from the target's vector width and register count: its columns are one
+    to four vectors and divide N, its rows divide M. The forall becomes a
+    parallel loop that runs on the runtime's thread pool.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width in bits of the target's f32 vector registers">,
+    Option<"vectorRegisters", "vector-registers", "unsigned", /*default=*/"16",
+           "Number of vector registers">,
+  ];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect",
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect"
+  ];
+}
+
 def IsolateResults : Pass<"kiln-isolate-results", "mlir::func::FuncOp"> {
   let summary = "Gives every returned tensor its own freshly computed value";
   let description = [{

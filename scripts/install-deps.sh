@@ -14,8 +14,13 @@ packages=(
   libfmt-dev catch2 zlib1g-dev libzstd-dev libedit-dev libcurl4-openssl-dev libxml2-dev
   # Test-time model generation (Debian's Python, not any pyenv one).
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
-  # Graph pictures (kiln inspect --graph).
-  graphviz
+  # Graph pictures (kiln inspect --graph) and charts (kiln inspect --memory, bench).
+  graphviz python3-matplotlib
+  # Cross targets: sysroots for the runtime and runners, emulators for the tests.
+  gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-riscv64-linux-gnu
+  libc6-dev-arm64-cross libc6-dev-armhf-cross libc6-dev-riscv64-cross
+  gcc-arm-none-eabi libnewlib-arm-none-eabi
+  qemu-user qemu-system-arm
   # Node.js (its npm installs ONNX Runtime, the reference in tests and benchmarks).
   nodejs
 )

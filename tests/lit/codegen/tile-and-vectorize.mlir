@@ -1,0 +1,52 @@
+// RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=256 vector-registers=16}))' | FileCheck %s --check-prefix=AVX2
+// RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=512 vector-registers=32}))' | FileCheck %s --check-prefix=AVX512
+// RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=0}))' | FileCheck %s --check-prefix=SCALAR
+
+// A 32x384 output: AVX2 (8 lanes, 16 registers) takes 4 rows of 2 vectors,
+// AVX-512 (16 lanes, 32 registers) 8 rows of 2 vectors. The accumulator is
+// read once before the reduction loop, carried in registers, written once.
+// AVX2-LABEL: func.func @matmul
+// AVX2: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 384) step (4, 16)
+// AVX2: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
+// AVX2: scf.for {{.*}} iter_args({{.*}} = %[[ACC]]) -> ({{.*}}vector<4x16xf32>)
+// AVX2-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+// AVX2: scf.yield
+// AVX2: vector.transfer_write
+// AVX2: scf.forall.in_parallel
+
+// AVX512-LABEL: func.func @matmul
+// AVX512: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 384) step (8, 32)
+// AVX512: scf.for {{.*}} -> ({{.*}}vector<8x32xf32>)
+// AVX512-COUNT-8: vector.fma {{.*}} : vector<32xf32>
+
+// SCALAR-LABEL: func.func @matmul
+// SCALAR: linalg.matmul
+// SCALAR-NOT: vector.fma
+func.func @matmul(%a: tensor<32x128xf32>, %b: tensor<128x384xf32>) -> tensor<32x384xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<32x384xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<32x384xf32>) -> tensor<32x384xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<32x128xf32>, tensor<128x384xf32>)
+                     outs(%init : tensor<32x384xf32>) -> tensor<32x384xf32>
+  return %c : tensor<32x384xf32>
+}
+
+// Batched products tile the batch by 1; a unit M (a matrix-vector product)
+// takes one row of up to four vectors.
+// AVX512-LABEL: func.func @batch_gemv
+// AVX512: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (4, 1, 256) step (1, 1, 64)
+// AVX512-COUNT-1: vector.fma {{.*}} : vector<64xf32>
+func.func @batch_gemv(%a: tensor<4x1x64xf32>, %b: tensor<4x64x256xf32>, %init: tensor<4x1x256xf32>) -> tensor<4x1x256xf32> {
+  %c = linalg.batch_matmul ins(%a, %b : tensor<4x1x64xf32>, tensor<4x64x256xf32>)
+                           outs(%init : tensor<4x1x256xf32>) -> tensor<4x1x256xf32>
+  return %c : tensor<4x1x256xf32>
+}
+
+// An N with no multiple of half a vector as divisor stays untouched.
+// AVX512-LABEL: func.func @odd_columns
+// AVX512: linalg.matmul
+func.func @odd_columns(%a: tensor<8x16xf32>, %b: tensor<16x7xf32>, %init: tensor<8x7xf32>) -> tensor<8x7xf32> {
+  %c = linalg.matmul ins(%a, %b : tensor<8x16xf32>, tensor<16x7xf32>)
+                     outs(%init : tensor<8x7xf32>) -> tensor<8x7xf32>
+  return %c : tensor<8x7xf32>
+}
