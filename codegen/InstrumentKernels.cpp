@@ -34,20 +34,6 @@ namespace {
 constexpr const char *kBeginSymbol = "kiln_profile_begin";
 constexpr const char *kEndSymbol = "kiln_profile_end";
 
-/// Operations that read or write memory (or whose effects are unknown) are
-/// work; views, constants and allocations are bookkeeping.
-bool isWork(Operation *op) {
-  if (op->hasTrait<OpTrait::IsTerminator>())
-    return false;
-  std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
-      getEffectsRecursively(op);
-  if (!effects)
-    return true;
-  return llvm::any_of(*effects, [](const MemoryEffects::EffectInstance &effect) {
-    return isa<MemoryEffects::Read, MemoryEffects::Write>(effect.getEffect());
-  });
-}
-
 /// The largest value `bound` can take: a constant, or the smallest constant
 /// result of an affine.min (a partial tile's size).
 std::optional<int64_t> getConstantUpperBound(OpFoldResult bound) {
@@ -203,7 +189,8 @@ struct InstrumentKernelsPass : impl::InstrumentKernelsBase<InstrumentKernelsPass
       return signalPassFailure();
     }
 
-    SmallVector<SmallVector<Operation *>> kernels = groupKernels(func);
+    SmallVector<SmallVector<Operation *>> kernels =
+        groupKernels(func.getBody().front(), touchesMemory);
     MLIRContext *ctx = &getContext();
     OpBuilder builder(ctx);
     auto type = builder.getFunctionType({context.getType(), builder.getI32Type()}, {});
@@ -243,34 +230,6 @@ struct InstrumentKernelsPass : impl::InstrumentKernelsBase<InstrumentKernelsPass
       builder.create<func::CallOp>(kernel.back()->getLoc(), end, ValueRange{context, id});
     }
     module->setAttr("kiln.profile_kernels", builder.getArrayAttr(table));
-  }
-
-  /// Consecutive work ops from the same ONNX nodes form one kernel (a
-  /// convolution's padding copy and its loop nest). Ops that name no node
-  /// (an accumulator's fill) belong to the kernel that follows them.
-  SmallVector<SmallVector<Operation *>> groupKernels(func::FuncOp func) {
-    SmallVector<SmallVector<Operation *>> kernels;
-    SmallVector<SourceNode> currentNodes;
-    SmallVector<Operation *> pending;
-    for (Operation &op : func.getBody().front()) {
-      if (!isWork(&op))
-        continue;
-      SmallVector<SourceNode> nodes = getSourceNodes(&op);
-      if (nodes.empty()) {
-        pending.push_back(&op);
-        continue;
-      }
-      if (kernels.empty() || nodes != currentNodes) {
-        kernels.emplace_back();
-        currentNodes = nodes;
-      }
-      kernels.back().append(pending.begin(), pending.end());
-      pending.clear();
-      kernels.back().push_back(&op);
-    }
-    if (!pending.empty())
-      kernels.push_back(std::move(pending));
-    return kernels;
   }
 
   func::FuncOp getOrDeclare(ModuleOp module, StringRef name, FunctionType type) {

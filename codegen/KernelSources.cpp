@@ -3,6 +3,7 @@
 #include "codegen/KernelSources.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -30,7 +31,9 @@ void collectSourceNodes(Location loc, SmallVectorImpl<SourceNode> &nodes) {
 
 SmallVector<SourceNode> getSourceNodes(Operation *op) {
   SmallVector<SourceNode> nodes;
-  op->walk<WalkOrder::PreOrder>([&](Operation *nested) {
+  // Post-order: a fused body lists the producers' ops before the consumer's,
+  // and the kernel op itself (located at the consumer) comes last.
+  op->walk([&](Operation *nested) {
     collectSourceNodes(nested->getLoc(), nodes);
   });
   return nodes;
@@ -51,8 +54,7 @@ static void collectNodeLocations(Location loc, llvm::SetVector<Location> &nodes)
 
 Location getKernelLocation(Operation *op) {
   llvm::SetVector<Location> nodes;
-  op->walk<WalkOrder::PreOrder>(
-      [&](Operation *nested) { collectNodeLocations(nested->getLoc(), nodes); });
+  op->walk([&](Operation *nested) { collectNodeLocations(nested->getLoc(), nodes); });
   if (nodes.empty())
     return op->getLoc();
   // FusedLoc::get keeps a single location as it is and does not flatten
@@ -65,6 +67,44 @@ std::string joinNodeNames(ArrayRef<SourceNode> nodes) {
   for (const SourceNode &node : nodes)
     text += (text.empty() ? "" : " + ") + node.name;
   return text;
+}
+
+bool touchesMemory(Operation *op) {
+  if (op->hasTrait<OpTrait::IsTerminator>())
+    return false;
+  std::optional<SmallVector<MemoryEffects::EffectInstance>> effects =
+      getEffectsRecursively(op);
+  if (!effects)
+    return true;
+  return llvm::any_of(*effects, [](const MemoryEffects::EffectInstance &effect) {
+    return isa<MemoryEffects::Read, MemoryEffects::Write>(effect.getEffect());
+  });
+}
+
+SmallVector<SmallVector<Operation *>>
+groupKernels(Block &body, llvm::function_ref<bool(Operation *)> isKernelOp) {
+  SmallVector<SmallVector<Operation *>> kernels;
+  SmallVector<SourceNode> currentNodes;
+  SmallVector<Operation *> pending;
+  for (Operation &op : body) {
+    if (!isKernelOp(&op))
+      continue;
+    SmallVector<SourceNode> nodes = getSourceNodes(&op);
+    if (nodes.empty()) {
+      pending.push_back(&op);
+      continue;
+    }
+    if (kernels.empty() || nodes != currentNodes) {
+      kernels.emplace_back();
+      currentNodes = nodes;
+    }
+    kernels.back().append(pending.begin(), pending.end());
+    pending.clear();
+    kernels.back().push_back(&op);
+  }
+  if (!pending.empty())
+    kernels.push_back(std::move(pending));
+  return kernels;
 }
 
 std::vector<ProfileKernel> readProfileKernels(Operation *module) {

@@ -30,7 +30,8 @@ struct SourceNode {
 /// Appends the nodes `loc` names to `nodes`, skipping ones already there.
 void collectSourceNodes(mlir::Location loc, llvm::SmallVectorImpl<SourceNode> &nodes);
 
-/// The nodes of `op` and of every op nested in it, in IR order.
+/// The nodes of `op` and of every op nested in it, producers first (in the
+/// order of a post-order walk).
 llvm::SmallVector<SourceNode> getSourceNodes(mlir::Operation *op);
 
 /// A location naming every node of `op` and the ops nested in it: the one
@@ -40,6 +41,18 @@ mlir::Location getKernelLocation(mlir::Operation *op);
 
 /// "a + b + c" for a trace or a table.
 std::string joinNodeNames(llvm::ArrayRef<SourceNode> nodes);
+
+/// Operations that read or write memory (or whose effects are unknown):
+/// after bufferization, the ones that do a kernel's work rather than
+/// bookkeeping (views, constants, allocations).
+bool touchesMemory(mlir::Operation *op);
+
+/// Splits the operations of `body` for which `isKernelOp` holds into
+/// kernels: consecutive ones from the same ONNX nodes form one kernel (a
+/// convolution's padding copy and its loop nest); ones from no node (an
+/// accumulator's fill) join the kernel after them, or form the last one.
+llvm::SmallVector<llvm::SmallVector<mlir::Operation *>>
+groupKernels(mlir::Block &body, llvm::function_ref<bool(mlir::Operation *)> isKernelOp);
 
 /// One kernel of a profiled build, as kiln-instrument-kernels records it in
 /// the module's kiln.profile_kernels attribute.

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/BufferLiveness.h"
 #include "codegen/Passes.h"
 #include "ir/KilnDialect.h"
 
@@ -52,13 +53,6 @@ int64_t getBufferBytes(MemRefType type) {
   return type.getNumElements() * elementBytes;
 }
 
-/// The top-level op of `body` that contains `op`.
-Operation *getTopLevelAncestor(Operation *op, Block &body) {
-  while (op && op->getBlock() != &body)
-    op = op->getParentOp();
-  return op;
-}
-
 struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -93,23 +87,9 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
       PlannedBuffer buffer;
       buffer.alloc = alloc;
       buffer.size = llvm::alignTo(getBufferBytes(type), kSlotAlignment);
-      buffer.firstUse = buffer.lastUse = position[alloc];
-      // Follow views: a subview or reshape of the buffer keeps it alive.
-      SmallVector<Value> worklist{alloc.getResult()};
-      while (!worklist.empty()) {
-        Value value = worklist.pop_back_val();
-        for (OpOperand &use : value.getUses()) {
-          Operation *user = use.getOwner();
-          if (Operation *top = getTopLevelAncestor(user, body))
-            buffer.lastUse = std::max(buffer.lastUse, position[top]);
-          if (isa<ViewLikeOpInterface>(user) ||
-              isa<memref::CollapseShapeOp, memref::ExpandShapeOp, memref::CastOp,
-                  memref::ReinterpretCastOp>(user))
-            for (Value result : user->getResults())
-              if (isa<MemRefType>(result.getType()))
-                worklist.push_back(result);
-        }
-      }
+      buffer.firstUse = position[alloc];
+      // Views (a subview or reshape of the buffer) keep it alive.
+      buffer.lastUse = std::max(buffer.firstUse, getLastUse(alloc.getResult(), body, position));
       buffers.push_back(buffer);
     });
     if (failed)

@@ -7,6 +7,7 @@
 
 #include "tools/kiln/Commands.h"
 #include "tools/kiln/Diagnostics.h"
+#include "tools/kiln/InspectDrawings.h"
 
 #include "compiler/Importer.h"
 #include "compiler/ModelLoader.h"
@@ -24,6 +25,16 @@ namespace kiln {
 
 static cl::opt<std::string> inspectInput(cl::Positional, cl::desc("<model.onnx>"),
                                          cl::Required, cl::sub(inspectCommand));
+static cl::opt<std::string> inspectGraph(
+    "graph",
+    cl::desc("Draw the graph after fusion (fused kernels as clusters, shapes on edges) to "
+             "FILE: .svg or .png through Graphviz, or .dot"),
+    cl::value_desc("FILE"), cl::sub(inspectCommand));
+static cl::opt<std::string> inspectMemory(
+    "memory",
+    cl::desc("Draw the static memory plan (buffers as boxes over time and workspace offset) "
+             "to FILE (.png, .svg or .dot) and print its size against the lower bound"),
+    cl::value_desc("FILE"), cl::sub(inspectCommand));
 
 static std::string dtypeName(int32_t type) {
   if (!onnx::TensorProto::DataType_IsValid(type))
@@ -151,6 +162,11 @@ int runInspect() {
     line(fmt::format("unsupported: {}", fmt::join(names, ", ")));
   }
   llvm::outs() << out;
+  if (!inspectGraph.empty() || !inspectMemory.empty()) {
+    // The drawings compile the model; the summary above needs none of that.
+    loaded->reset();
+    return drawModel(inspectInput, inspectGraph, inspectMemory);
+  }
   return kExitOk;
 }
 

@@ -9,7 +9,7 @@
 // kernel of its own.
 // CHECK: module attributes {kiln.profile_kernels = [
 // CHECK-SAME: {bytes = 896 : i64, flops = 1024 : i64, name = "mm", nodes = ["mm"], op_types = ["MatMul"]}
-// CHECK-SAME: {bytes = 384 : i64, flops = 64 : i64, name = "relu + add", nodes = ["relu", "add"], op_types = ["Relu", "Add"]}
+// CHECK-SAME: {bytes = 384 : i64, flops = 64 : i64, name = "add + relu", nodes = ["add", "relu"], op_types = ["Add", "Relu"]}
 // CHECK-SAME: {bytes = 256 : i64, flops = 0 : i64, name = "kernel 2", nodes = [], op_types = []}
 // CHECK: func.func private @kiln_profile_end(!llvm.ptr, i32)
 // CHECK: func.func private @kiln_profile_begin(!llvm.ptr, i32)
