@@ -11,6 +11,7 @@
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
 
 namespace kiln::codegen {
 
@@ -62,12 +63,28 @@ createTargetMachine(const TargetSpec &requested, int optLevel) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "unknown target '" + spec.triple + "': " + error);
   llvm::TargetOptions options;
+  // "thumbv7em-none-eabihf" parses with no environment (hence soft float)
+  // unless normalized to arch-vendor-os-environment.
+  spec.triple = llvm::Triple::normalize(spec.triple);
+  llvm::Triple triple(spec.triple);
+  // Arm's build attributes record the float ABI only when it is set here
+  // (the triple alone selects it for code generation): without the record,
+  // GNU ld refuses to link the object with hard-float code.
+  if (triple.isARM() || triple.isThumb())
+    options.FloatABIType = triple.getEnvironment() == llvm::Triple::GNUEABIHF ||
+                                   triple.getEnvironment() == llvm::Triple::EABIHF ||
+                                   triple.getEnvironment() == llvm::Triple::MuslEABIHF
+                               ? llvm::FloatABI::Hard
+                               : llvm::FloatABI::Soft;
+  // Bare metal links at fixed addresses: no GOT indirection for weights.
+  llvm::Reloc::Model relocation =
+      triple.getOS() == llvm::Triple::UnknownOS ? llvm::Reloc::Static : llvm::Reloc::PIC_;
   llvm::CodeGenOptLevel level = optLevel <= 0   ? llvm::CodeGenOptLevel::None
                                 : optLevel == 1 ? llvm::CodeGenOptLevel::Less
                                 : optLevel == 2 ? llvm::CodeGenOptLevel::Default
                                                 : llvm::CodeGenOptLevel::Aggressive;
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      spec.triple, spec.cpu, spec.features, options, llvm::Reloc::PIC_, std::nullopt,
+      spec.triple, spec.cpu, spec.features, options, relocation, std::nullopt,
       level));
   if (!machine)
     return llvm::createStringError(llvm::inconvertibleErrorCode(),

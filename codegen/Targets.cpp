@@ -45,9 +45,9 @@ const TargetInfo kTargets[] = {
     {"riscv64-linux-gnu", "riscv64-unknown-linux-gnu", "generic-rv64", "+m,+a,+f,+d,+c",
      kRiscV64Cpus, false, "riscv64-linux-gnu",
      "64-bit RISC-V Linux, rv64gc; the V extension where the CPU has it"},
-    {"thumbv7em-none-eabihf", "thumbv7em-none-eabihf", "cortex-m4", "", kCortexMv7Cpus, true,
+    {"thumbv7em-none-eabihf", "thumbv7em-unknown-none-eabihf", "cortex-m4", "", kCortexMv7Cpus, true,
      "arm-none-eabi", "bare-metal Cortex-M4F/M7, hard float"},
-    {"thumbv8m.main-none-eabihf", "thumbv8m.main-none-eabihf", "cortex-m33", "",
+    {"thumbv8m.main-none-eabihf", "thumbv8m.main-unknown-none-eabihf", "cortex-m33", "",
      kCortexMv8Cpus, true, "arm-none-eabi",
      "bare-metal Cortex-M33/M55/M85, hard float; Helium (MVE) on M55/M85"},
 };
@@ -166,7 +166,7 @@ const TargetInfo *lookupTarget(llvm::StringRef triple) {
       return &info;
   llvm::Triple wanted(llvm::Triple::normalize(triple));
   for (const TargetInfo &info : kTargets)
-    if (sameTarget(wanted, llvm::Triple(info.triple)))
+    if (sameTarget(wanted, llvm::Triple(llvm::Triple::normalize(info.triple))))
       return &info;
   return nullptr;
 }

@@ -10,6 +10,20 @@
 
 #include "context_internal.h"
 
+#ifdef KILN_RT_NO_THREADS
+/* Bare-metal builds: no threads and no heap, so there is no context to
+ * create. Generated code gets a NULL context and kiln_parallel_for runs
+ * every loop on the calling thread. */
+kiln_status_t kiln_context_create(int32_t num_threads, kiln_context_t **out_context) {
+  (void)num_threads;
+  if (out_context)
+    *out_context = NULL;
+  return KILN_STATUS_UNAVAILABLE;
+}
+
+void kiln_context_destroy(kiln_context_t *context) { (void)context; }
+#else
+
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -160,3 +174,5 @@ void kiln_context_destroy(kiln_context_t *context) {
   }
   free(context);
 }
+
+#endif /* KILN_RT_NO_THREADS */

@@ -2,6 +2,21 @@
 
 #include "kiln_rt.h"
 
+#ifdef KILN_RT_NO_HEAP
+/* Bare-metal builds have no heap: the application declares the workspace
+ * as a static array of NAME_WORKSPACE_SIZE bytes, aligned to
+ * NAME_WORKSPACE_ALIGNMENT. */
+kiln_status_t kiln_workspace_alloc(size_t size, size_t alignment, void **out_workspace) {
+  (void)size;
+  (void)alignment;
+  if (out_workspace)
+    *out_workspace = NULL;
+  return KILN_STATUS_UNAVAILABLE;
+}
+
+void kiln_workspace_free(void *workspace) { (void)workspace; }
+#else
+
 #include <stdlib.h>
 
 kiln_status_t kiln_workspace_alloc(size_t size, size_t alignment, void **out_workspace) {
@@ -22,3 +37,5 @@ kiln_status_t kiln_workspace_alloc(size_t size, size_t alignment, void **out_wor
 }
 
 void kiln_workspace_free(void *workspace) { free(workspace); }
+
+#endif /* KILN_RT_NO_HEAP */

@@ -20,6 +20,7 @@
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <fmt/format.h>
 
@@ -62,6 +63,9 @@ int applyTargetDescription(CompileRequest &request, codegen::TargetDescription *
   request.target = resolved->spec;
   request.pipeline.vectorBits = resolved->vectorBits;
   request.pipeline.vectorRegisters = resolved->vectorRegisters;
+  // Bare metal has no threads: no parallel dispatch in the generated code.
+  if (resolved->info && resolved->info->bareMetal)
+    request.pipeline.threads = false;
   if (description)
     *description = std::move(*resolved);
   return kExitOk;
@@ -73,9 +77,14 @@ static std::string getExecutableDirectory() {
   return llvm::sys::path::parent_path(path).str();
 }
 
-std::string getRuntimeLibraryPath() {
+std::string getRuntimeLibraryPath(llvm::StringRef triple) {
   llvm::SmallString<256> path(getExecutableDirectory());
-  llvm::sys::path::append(path, "..", "lib", "libkiln_rt.a");
+  llvm::sys::path::append(path, "..", "lib");
+  const codegen::TargetInfo *target = codegen::lookupTarget(triple);
+  if (!triple.empty() && target &&
+      target != codegen::lookupTarget(llvm::sys::getProcessTriple()))
+    llvm::sys::path::append(path, target->name);
+  llvm::sys::path::append(path, "libkiln_rt.a");
   return std::string(path);
 }
 
@@ -342,7 +351,13 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
     llvm::sys::path::append(library, "libkiln_rt.a");
     llvm::SmallString<256> runtimeHeader(request.outputDirectory);
     llvm::sys::path::append(runtimeHeader, "kiln_rt.h");
-    if (int code = copyFile(getRuntimeLibraryPath(), std::string(library)))
+    std::string runtimeLibrary = getRuntimeLibraryPath(request.target.triple);
+    if (!llvm::sys::fs::exists(runtimeLibrary))
+      return reportUserError("kiln has no runtime for " + request.target.triple + " ('" +
+                             runtimeLibrary +
+                             "' is missing): install the cross sysroot "
+                             "(scripts/install-deps.sh) and rebuild kiln");
+    if (int code = copyFile(runtimeLibrary, std::string(library)))
       return code;
     if (int code = copyFile(getRuntimeHeaderPath(), std::string(runtimeHeader)))
       return code;

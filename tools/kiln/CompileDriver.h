@@ -75,9 +75,10 @@ std::unique_ptr<mlir::MLIRContext> makeCompilerContext();
 int printModuleTo(mlir::ModuleOp module, const std::string &path, bool printWeights,
                   bool printLocations);
 
-/// Directory holding libkiln_rt.a and kiln_rt.h for the host (bin/../lib and
-/// bin/../include next to the kiln binary).
-std::string getRuntimeLibraryPath();
+/// libkiln_rt.a for `triple` (empty: the host): bin/../lib/libkiln_rt.a for
+/// the host, bin/../lib/<target>/libkiln_rt.a for a cross target; and
+/// kiln_rt.h (bin/../include), the same for every target.
+std::string getRuntimeLibraryPath(llvm::StringRef triple = "");
 std::string getRuntimeHeaderPath();
 
 } // namespace kiln

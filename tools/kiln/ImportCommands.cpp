@@ -6,6 +6,7 @@
 #include "compiler/Importer.h"
 #include "passes/Passes.h"
 #include "tools/kiln/CompileDriver.h"
+#include "tools/kiln/CrossBuild.h"
 
 #include "codegen/EntrySignature.h"
 
@@ -45,6 +46,10 @@ static cl::opt<std::string> compileOutput(
     cl::desc("Output directory for the object and header (default: .); with --emit=STAGE "
              "other than obj, the file to print to (default: stdout)"),
     cl::value_desc("path"), cl::sub(compileCommand));
+/// --emit=runner is not a pipeline stage: the pipeline runs to an object,
+/// then kiln links NAME-run for the target around it.
+static constexpr codegen::Stage kEmitRunner =
+    static_cast<codegen::Stage>(static_cast<int>(codegen::Stage::Obj) + 1);
 static cl::opt<codegen::Stage> emitStage(
     "emit", cl::desc("What to produce"), cl::init(codegen::Stage::Obj),
     cl::values(
@@ -58,7 +63,10 @@ static cl::opt<codegen::Stage> emitStage(
         clEnumValN(codegen::Stage::LLVMDialect, "llvm-dialect", "the LLVM dialect"),
         clEnumValN(codegen::Stage::LLVMIR, "llvm", "LLVM IR, optimized"),
         clEnumValN(codegen::Stage::Asm, "asm", "target assembly"),
-        clEnumValN(codegen::Stage::Obj, "obj", "an object file and a C header (default)")),
+        clEnumValN(codegen::Stage::Obj, "obj", "an object file and a C header (default)"),
+        clEnumValN(kEmitRunner, "runner",
+                   "the object and header, and NAME-run: a static executable for the target "
+                   "that runs the model on .npy files (--bench N times it)")),
     cl::sub(compileCommand));
 static cl::opt<std::string> compileName(
     "name", cl::desc("NAME of NAME.o, NAME.h and NAME_run (default: the model file's stem)"),
@@ -162,7 +170,10 @@ int runCompile() {
 
   request.from = compileFrom;
   request.sourceName = llvm::sys::path::filename(compileInput).str();
-  request.emit = emitStage;
+  bool emitRunner = emitStage == kEmitRunner;
+  request.emit = emitRunner ? codegen::Stage::Obj : emitStage.getValue();
+  if (emitRunner && !compileWeights.empty())
+    return reportUserError("--emit=runner needs the weights in the object (drop --weights)");
   request.outputDirectory = compileOutput.empty() ? "." : compileOutput.getValue();
   request.stagePath = compileOutput.empty() ? "-" : compileOutput.getValue();
   request.pipeline.symbolName =
@@ -184,22 +195,34 @@ int runCompile() {
   CompileResult result;
   if (int code = compileModule(module, request, result))
     return code;
-  if (emitStage != codegen::Stage::Obj)
+  if (request.emit != codegen::Stage::Obj)
     return kExitOk;
+  auto codeSize = getCodeSize(result.objectPath);
+  if (!codeSize)
+    return reportUserError(result.objectPath + ": " + llvm::toString(codeSize.takeError()));
   llvm::outs() << fmt::format(
-      "kiln: wrote {} and {}{}{}\n"
+      "kiln: wrote {} and {}{}{} for {} ({})\n"
+      "  code      {:>12} bytes\n"
       "  weights   {:>12} bytes{}\n"
       "  workspace {:>12} bytes (lower bound {})\n"
-      "  link: cc app.c {} -L{} -lkiln_rt -lpthread -lm\n",
+      "  link: {}\n",
       result.objectPath, result.headerPath, result.weightsPath.empty() ? "" : " and ",
-      result.weightsPath, result.weightsSize,
+      result.weightsPath, target.info ? target.info->name : request.target.triple,
+      request.target.cpu, *codeSize, result.weightsSize,
       result.weightsPath.empty() ? " (in the object)" : "", result.workspaceSize,
-      result.workspaceLowerBound, result.objectPath, request.outputDirectory);
+      result.workspaceLowerBound,
+      getLinkLine(target, result.objectPath, request.outputDirectory));
   if (compileProfile)
     llvm::outs() << fmt::format("  profiling: {} kernels ({}_PROFILE_KERNEL_*_TABLE in {})\n",
                                 result.profileKernels.size(),
                                 llvm::StringRef(request.pipeline.symbolName).upper(),
                                 result.headerPath);
+  if (emitRunner) {
+    std::string runnerPath;
+    if (int code = buildRunner(target, result.signature, request.pipeline.symbolName,
+                               result.objectPath, request.outputDirectory, runnerPath))
+      return code;
+  }
   return kExitOk;
 }
 

@@ -1,0 +1,61 @@
+/*===- startup.c - reset and fault handlers for Cortex-M runners -----------===*
+ *
+ * The smallest start-up a Cortex-M program needs: a vector table, a reset
+ * handler that copies .data from flash, clears .bss, turns the FPU on and
+ * calls main, and a fault handler that reports through semihosting instead
+ * of hanging. The symbols come from the board's linker script (mps2.ld).
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include <stdint.h>
+#include <string.h>
+
+extern uint32_t _data_start[], _data_end[], _data_load[], _bss_start[], _bss_end[];
+extern uint32_t _stack_top[];
+
+int main(void);
+void kiln_semihost_exit(int status);
+void kiln_runner_print_error(const char *text);
+
+void kiln_reset_handler(void) {
+  memcpy(_data_start, _data_load, (size_t)((char *)_data_end - (char *)_data_start));
+  memset(_bss_start, 0, (size_t)((char *)_bss_end - (char *)_bss_start));
+#if defined(__ARM_FP)
+  /* CPACR: full access to coprocessors 10 and 11 (the FPU). */
+  *(volatile uint32_t *)0xE000ED88 |= 0xFu << 20;
+  __asm__ volatile("dsb\n\tisb" ::: "memory");
+#endif
+  kiln_semihost_exit(main());
+}
+
+static void kiln_fault_handler(void) {
+  kiln_runner_print_error("kiln runner: processor fault (a HardFault or another exception)\n");
+  kiln_semihost_exit(3);
+}
+
+extern volatile uint32_t kiln_systick_wraps;
+
+/* semihost.c times runs with SysTick; this counts its 2^24-tick wraps. */
+static void kiln_systick_handler(void) { kiln_systick_wraps = kiln_systick_wraps + 1; }
+
+/* Initial stack pointer, then the reset handler and the system exceptions:
+ * NMI, HardFault, MemManage, BusFault, UsageFault, 4 reserved, SVCall,
+ * DebugMonitor, reserved, PendSV, SysTick. */
+__attribute__((section(".vectors"), used)) static void (*const kiln_vectors[])(void) = {
+    (void (*)(void))_stack_top,
+    kiln_reset_handler,
+    kiln_fault_handler,
+    kiln_fault_handler,
+    kiln_fault_handler,
+    kiln_fault_handler,
+    kiln_fault_handler,
+    0,
+    0,
+    0,
+    0,
+    kiln_fault_handler,
+    kiln_fault_handler,
+    0,
+    kiln_fault_handler,
+    kiln_systick_handler,
+};
