@@ -235,4 +235,19 @@ def InstrumentKernels : Pass<"kiln-instrument-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect"];
 }
 
+def PropagateLocations : Pass<"kiln-propagate-locations", "mlir::ModuleOp"> {
+  let summary = "Gives every op the locations of the ONNX nodes it came from or serves";
+  let description = [{
+    Runs at the end of every stage so that each op of every stage names its
+    ONNX node(s) (`--print-locations`, diagnostics, the profiler, `kiln
+    inspect --graph`). In each function body: a top-level op with a region
+    (a loop nest, a fused `linalg.generic`) gets a location fusing the
+    locations of every node computed inside it, so a fused kernel lists all
+    of its source nodes; a top-level op that names no node or initializer
+    (an accumulator's fill, a folded constant) gets the locations of the
+    top-level ops that use it; a nested op that names nothing (a named
+    linalg op's body) gets the location of the op around it.
+  }];
+}
+
 #endif // KILN_CODEGEN_PASSES_TD

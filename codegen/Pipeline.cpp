@@ -177,6 +177,14 @@ void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
 }
 
+/// Adds one stage's passes, then kiln-propagate-locations, so that every op
+/// of every stage names the ONNX nodes it came from.
+static void addStage(OpPassManager &pm, void (*add)(OpPassManager &, const PipelineOptions &),
+                     const PipelineOptions &options) {
+  add(pm, options);
+  pm.addPass(createPropagateLocations());
+}
+
 void addPipelineStages(OpPassManager &pm, Stage from, Stage to,
                        const PipelineOptions &options) {
   using Adder = void (*)(OpPassManager &, const PipelineOptions &);
@@ -187,7 +195,7 @@ void addPipelineStages(OpPassManager &pm, Stage from, Stage to,
   };
   for (auto [stage, add] : stages)
     if (stage > from && stage <= to)
-      add(pm, options);
+      addStage(pm, add, options);
 }
 
 void registerCodegenDialects(DialectRegistry &registry) {
@@ -240,7 +248,9 @@ template <void (*Add)(OpPassManager &, const PipelineOptions &)>
 void registerStage(const char *argument, const char *description) {
   PassPipelineRegistration<PipelineCLOptions>(
       argument, description,
-      [](OpPassManager &pm, const PipelineCLOptions &options) { Add(pm, options.get()); });
+      [](OpPassManager &pm, const PipelineCLOptions &options) {
+        addStage(pm, Add, options.get());
+      });
 }
 } // namespace
 

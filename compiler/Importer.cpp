@@ -453,14 +453,18 @@ FailureOr<OwningOpRef<ModuleOp>> GraphImporter::run() {
       return failure();
 
   SmallVector<Value> results;
+  SmallVector<Location> outputLocs;
   for (const auto &output : graph.output()) {
     Value value = lookup(output.name());
     Location loc = NameLoc::get(b.getStringAttr(output.name()), fileLoc);
     if (!value)
       return emitError(loc) << "graph output '" << output.name() << "' is never computed";
     results.push_back(value);
+    outputLocs.push_back(loc);
   }
-  bodyBuilder.create<func::ReturnOp>(fileLoc, results);
+  // The return names the graph's outputs, as every other op names its node.
+  bodyBuilder.create<func::ReturnOp>(
+      outputLocs.empty() ? Location(fileLoc) : FusedLoc::get(&context, outputLocs), results);
   func.setType(b.getFunctionType(argTypes, ValueRange(results).getTypes()));
   for (auto [i, output] : llvm::enumerate(graph.output()))
     func.setResultAttr(i, "graph.name", b.getStringAttr(output.name()));
