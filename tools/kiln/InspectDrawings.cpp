@@ -65,11 +65,41 @@ std::string describeType(Type type) {
   return (text.empty() ? std::string("scalar") : text) + " " + element;
 }
 
-/// Writes `dot` to `path` (.dot), or renders it with Graphviz's `layout`
-/// program (.svg, .png).
-int writeGraphviz(const std::string &dot, const std::string &path, llvm::StringRef layout) {
+/// Checks, before any compiling, that `path` names a format kiln can write
+/// and a file it can create, and that Graphviz's `layout` program is there
+/// when the format needs it. Returns the program (empty for .dot).
+llvm::Expected<std::string> checkOutput(const std::string &path, llvm::StringRef layout) {
   llvm::StringRef extension = llvm::sys::path::extension(path);
-  if (extension == ".dot" || extension == ".gv") {
+  bool rendered = extension == ".svg" || extension == ".png";
+  if (!rendered && extension != ".dot" && extension != ".gv")
+    return llvm::createStringError(
+        std::errc::invalid_argument,
+        "'%s': the drawing's format comes from its extension: use .dot, .svg or .png",
+        path.c_str());
+  {
+    std::error_code error;
+    llvm::raw_fd_ostream os(path, error);
+    if (error)
+      return llvm::createStringError(error, "cannot write '%s': %s", path.c_str(),
+                                     error.message().c_str());
+  }
+  if (!rendered)
+    return std::string();
+  auto program = llvm::sys::findProgramByName(layout);
+  if (!program)
+    return llvm::createStringError(
+        program.getError(),
+        "Graphviz's '%s' is not on PATH, so '%s' cannot be rendered (Debian: apt-get install "
+        "graphviz); a .dot file needs no Graphviz",
+        layout.str().c_str(), path.c_str());
+  return *program;
+}
+
+/// Writes `dot` to `path` (.dot), or renders it with `program`, Graphviz's
+/// `layout` program (.svg, .png); `checkOutput` has vetted both.
+int writeGraphviz(const std::string &dot, const std::string &path, llvm::StringRef layout,
+                  const std::string &program) {
+  if (program.empty()) {
     std::error_code error;
     llvm::raw_fd_ostream os(path, error);
     if (error)
@@ -77,15 +107,7 @@ int writeGraphviz(const std::string &dot, const std::string &path, llvm::StringR
     os << dot;
     return kExitOk;
   }
-  if (extension != ".svg" && extension != ".png")
-    return reportUserError("'" + path + "': the drawing's format comes from its extension: "
-                           "use .dot, .svg or .png");
-  auto program = llvm::sys::findProgramByName(layout);
-  if (!program)
-    return reportUserError(fmt::format(
-        "Graphviz's '{}' is not on PATH, so '{}' cannot be rendered (Debian: apt-get install "
-        "graphviz), or write a .dot file instead",
-        layout.str(), path));
+  llvm::StringRef extension = llvm::sys::path::extension(path);
   llvm::SmallString<128> input;
   if (std::error_code error = llvm::sys::fs::createTemporaryFile("kiln-inspect", "dot", input))
     return reportUserError("cannot create a temporary file: " + error.message());
@@ -98,11 +120,11 @@ int writeGraphviz(const std::string &dot, const std::string &path, llvm::StringR
     os << dot;
   }
   std::string format = "-T" + extension.drop_front().str();
-  llvm::SmallVector<llvm::StringRef> arguments{*program, format, "-o", path, input};
+  llvm::SmallVector<llvm::StringRef> arguments{program, format, "-o", path, input};
   if (layout == "neato")
     arguments.insert(arguments.begin() + 1, "-n2"); // positions are given
   std::string message;
-  int status = llvm::sys::ExecuteAndWait(*program, arguments, std::nullopt, {}, 0, 0, &message);
+  int status = llvm::sys::ExecuteAndWait(program, arguments, std::nullopt, {}, 0, 0, &message);
   if (status != 0)
     return reportUserError(fmt::format("{} failed to render '{}'{}", layout.str(), path,
                                        message.empty() ? "" : ": " + message));
@@ -373,6 +395,16 @@ std::vector<DrawnBuffer> getPlannedBuffers(func::FuncOp func, int64_t &steps) {
 
 int drawModel(const std::string &modelPath, const std::string &graphPath,
               const std::string &memoryPath) {
+  std::string graphProgram, memoryProgram;
+  for (auto [path, layout, program] :
+       {std::tuple(&graphPath, "dot", &graphProgram), {&memoryPath, "neato", &memoryProgram}}) {
+    if (path->empty())
+      continue;
+    auto found = checkOutput(*path, layout);
+    if (!found)
+      return reportUserError(llvm::toString(found.takeError()));
+    *program = *found;
+  }
   auto context = makeCompilerContext();
   DiagnosticPrinter diagnostics(*context);
   std::unique_ptr<LoadedModel> model;
@@ -410,7 +442,8 @@ int drawModel(const std::string &modelPath, const std::string &graphPath,
     std::string title =
         fmt::format("{} after fusion: {} computed nodes, {} fused kernel{} of several nodes",
                     modelName, nodes, clusters, clusters == 1 ? "" : "s");
-    if (int code = writeGraphviz(drawGraph(graphFunc, kernels, title), graphPath, "dot"))
+    if (int code =
+            writeGraphviz(drawGraph(graphFunc, kernels, title), graphPath, "dot", graphProgram))
       return code;
     llvm::outs() << fmt::format("kiln: wrote {} ({})\n", graphPath, title);
   }
@@ -433,7 +466,7 @@ int drawModel(const std::string &modelPath, const std::string &graphPath,
                   lowerBound, ratio, buffers.size());
   std::string title = fmt::format("{} memory plan: {}", modelName, summary);
   if (int code = writeGraphviz(drawMemory(buffers, steps, workspace, lowerBound, title),
-                               memoryPath, "neato"))
+                               memoryPath, "neato", memoryProgram))
     return code;
   llvm::outs() << fmt::format("kiln: wrote {}\n{}\n", memoryPath, summary);
   return kExitOk;

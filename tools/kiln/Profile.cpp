@@ -106,8 +106,9 @@ void printSummary(const std::vector<codegen::ProfileKernel> &kernels,
         opWidth, kernel.name);
   }
   llvm::outs() << fmt::format(
-      "total {:.4f} ms in {} kernels ({:.4f} ms outside them), {:.2f} GFLOP/s overall\n",
-      totalUs / 1e3, times.size(), std::max(0.0, totalUs - kernelsUs) / 1e3,
+      "total {:.4f} ms in {} kernel{} ({:.4f} ms outside them), {:.2f} GFLOP/s overall\n",
+      totalUs / 1e3, times.size(), times.size() == 1 ? "" : "s",
+      std::max(0.0, totalUs - kernelsUs) / 1e3,
       getGflops(totalFlops, totalUs));
 }
 
