@@ -56,7 +56,8 @@ endfunction()
 # The runner (--emit=runner) and bare-metal start-up sources, compiled by kiln
 # for the target at compile time: <build>/share/kiln, like an install.
 foreach(file runner/kiln_runner.h runner/kiln_runner.c runner/io_hosted.c
-             baremetal/semihost.c baremetal/startup.c baremetal/mps2.ld)
+             baremetal/semihost.c baremetal/startup.c baremetal/cortex-m-sections.ld
+             baremetal/mps2.ld baremetal/mps3-an547.ld)
   configure_file(${file} ${PROJECT_BINARY_DIR}/share/kiln/${file} COPYONLY)
   get_filename_component(directory ${file} DIRECTORY)
   install(FILES ${file} DESTINATION share/kiln/${directory})

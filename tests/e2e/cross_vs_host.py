@@ -30,7 +30,6 @@ QEMU_USER = {
     "armv7a-linux-gnueabihf": "qemu-arm",
     "riscv64-linux-gnu": "qemu-riscv64",
 }
-MPS2_BOARD = {"cortex-m4": "mps2-an386", "cortex-m7": "mps2-an500"}
 
 
 def run(command, timeout):
@@ -109,7 +108,6 @@ def main():
 
     bare_metal = "-none-" in args.target
     if bare_metal:
-        board = MPS2_BOARD.get(args.cpu or "cortex-m4")
         emulator = "qemu-system-arm"
     else:
         emulator = QEMU_USER[args.target]
@@ -134,6 +132,10 @@ def main():
 
     host_runner = compile_runner(args, os.path.join(work, "host"))
     cross_runner = compile_runner(args, os.path.join(work, "cross"), args.target, args.cpu)
+    if bare_metal:
+        # The board model kiln linked the runner for, from its printed command.
+        with open(os.path.join(work, "cross", "log")) as log:
+            board = re.search(r"qemu-system-arm -M (\S+)", log.read()).group(1)
     # Run from WORK with relative paths: semihosting opens them on the host
     # relative to QEMU's working directory, and its arguments cannot hold commas.
     os.makedirs(os.path.join(work, "host_out"))

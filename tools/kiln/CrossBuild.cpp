@@ -32,13 +32,26 @@ const CortexMFlags kCortexMFlags[] = {
     {"cortex-m85", "-march=armv8.1-m.main+mve.fp+fp.dp -mfpu=auto"},
 };
 
-/// The QEMU board model whose memory map share/kiln/baremetal/mps2.ld
-/// describes, per CPU (the runner's start-up code is board independent).
-const char *getBoardForCpu(llvm::StringRef cpu) {
-  if (cpu == "cortex-m4")
-    return "mps2-an386";
-  if (cpu == "cortex-m7")
-    return "mps2-an500";
+/// The board a bare-metal runner is linked for, per CPU: Arm's FPGA images,
+/// which QEMU models. The start-up code is board independent; the linker
+/// script (share/kiln/baremetal) has the memory map, and SysTick timing
+/// needs the core clock.
+struct Board {
+  const char *cpu;
+  const char *qemuMachine;
+  const char *linkerScript;
+  unsigned clockHz;
+};
+const Board kBoards[] = {
+    {"cortex-m4", "mps2-an386", "mps2.ld", 25000000},
+    {"cortex-m7", "mps2-an500", "mps2.ld", 25000000},
+    {"cortex-m55", "mps3-an547", "mps3-an547.ld", 32000000},
+};
+
+const Board *getBoardForCpu(llvm::StringRef cpu) {
+  for (const Board &board : kBoards)
+    if (cpu == board.cpu)
+      return &board;
   return nullptr;
 }
 
@@ -175,12 +188,16 @@ int buildRunner(const codegen::TargetDescription &target,
                 const std::string &objectPath, const std::string &outputDirectory,
                 std::string &runnerPath) {
   bool bareMetal = target.info && target.info->bareMetal;
-  const char *board = bareMetal ? getBoardForCpu(target.spec.cpu) : nullptr;
-  if (bareMetal && !board)
+  const Board *board = bareMetal ? getBoardForCpu(target.spec.cpu) : nullptr;
+  if (bareMetal && !board) {
+    std::string known;
+    for (const Board &entry : kBoards)
+      known += fmt::format("{}{}: {}", known.empty() ? "" : ", ", entry.cpu, entry.qemuMachine);
     return reportUserError(fmt::format(
-        "--emit=runner on bare metal knows the MPS2 boards (cortex-m4: mps2-an386, cortex-m7: "
-        "mps2-an500), not {} on {}; link {} into your firmware with the printed line instead",
-        target.spec.cpu, target.info->name, objectPath));
+        "--emit=runner on bare metal knows the boards {}, not {} on {}; link {} into your "
+        "firmware with the printed line instead",
+        known, target.spec.cpu, target.info->name, objectPath));
+  }
 
   std::string driver = getCompilerDriver(target);
   auto program = llvm::sys::findProgramByName(driver);
@@ -226,8 +243,10 @@ int buildRunner(const codegen::TargetDescription &target,
     args.push_back("-nostartfiles");
     // libgcc's soft-float helpers lack .note.GNU-stack; meaningless here.
     args.push_back("-Wl,--no-warn-execstack");
+    args.push_back("-L" + getSharePath("baremetal", ""));
     args.push_back("-T");
-    args.push_back(getSharePath("baremetal", "mps2.ld"));
+    args.push_back(getSharePath("baremetal", board->linkerScript));
+    args.push_back(fmt::format("-DKILN_CORE_CLOCK_HZ={}u", board->clockHz));
     args.push_back(getSharePath("baremetal", "semihost.c"));
     args.push_back(getSharePath("baremetal", "startup.c"));
   } else {
@@ -260,7 +279,7 @@ int buildRunner(const codegen::TargetDescription &target,
     llvm::outs() << fmt::format("  runner: {} (qemu-system-arm -M {} -nographic "
                                 "-semihosting-config enable=on,target=native,arg={}-run,"
                                 "arg=INPUT.npy,arg=-o,arg=OUTDIR -kernel {})\n",
-                                runnerPath, board, symbolName, runnerPath);
+                                runnerPath, board->qemuMachine, symbolName, runnerPath);
   else
     llvm::outs() << fmt::format("  runner: {} (statically linked; {} --input NAME=FILE.npy "
                                 "-o OUTDIR [--bench N])\n",
