@@ -34,6 +34,13 @@ struct IsolateResultsPass : impl::IsolateResultsBase<IsolateResultsPass> {
           continue;
         Value init = builder.create<tensor::EmptyOp>(ret.getLoc(), type.getShape(),
                                                      type.getElementType());
+        // An empty tensor has no contents to copy (a zero-sized Split piece,
+        // say), and a copy from one lets empty-tensor elimination fold the
+        // two buffers back into one.
+        if (value.getDefiningOp<tensor::EmptyOp>()) {
+          operand.set(init);
+          continue;
+        }
         Value copy = builder.create<linalg::CopyOp>(ret.getLoc(), value, init).getResult(0);
         operand.set(copy);
       }

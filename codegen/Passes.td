@@ -34,6 +34,21 @@ def LowerGraphToLinalg : Pass<"kiln-lower-graph-to-linalg", "mlir::ModuleOp"> {
   ];
 }
 
+def ConvertConvLayout : Pass<"kiln-convert-conv-layout", "mlir::func::FuncOp"> {
+  let summary = "Rewrites 2-D convolutions and pooling to channels-last (NHWC)";
+  let description = [{
+    Each f32 `linalg.conv_2d_nchw_fchw`, `depthwise_conv_2d_nchw_chw` and
+    `pooling_nchw_max/sum` becomes its NHWC form between two transposes
+    written as `linalg.generic`, so that elementwise fusion merges them with
+    the surrounding elementwise ops: between two convolutions the
+    activations then stay channels-last. Constant filters are permuted at
+    compile time (FCHW to HWCF, CHW to HWC); a zero `tensor.pad` of the input
+    moves after the transpose.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
 def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
   let summary = "Fuses chains of elementwise linalg ops without recomputation";
   let description = [{

@@ -91,6 +91,7 @@ void addLinalgPasses(OpPassManager &pm, const PipelineOptions &options) {
 void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
   if (options.optLevel > 0) {
     // Chains of elementwise ops become one loop nest.
+    pm.addNestedPass<func::FuncOp>(createConvertConvLayout());
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());

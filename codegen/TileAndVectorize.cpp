@@ -36,8 +36,13 @@ using namespace mlir;
 namespace kiln::codegen {
 namespace {
 
-/// The loops of a contraction and the register tile chosen for them.
+/// The loops of a kernel and the register tile chosen for them.
 struct ContractionPlan {
+  /// Convolutions are decomposed to 1-D convolutions and vectorized by
+  /// linalg's convolution vectorizer; contractions by the generic one.
+  bool convolution = false;
+  /// Order of the tile loops (empty: the op's loop order).
+  SmallVector<int64_t> interchange;
   SmallVector<int64_t> parallelTile; // per loop; 0 for reduction loops
   SmallVector<int64_t> reductionTile; // per loop; 0 for parallel loops
   SmallVector<unsigned> reductionDims;
@@ -87,6 +92,67 @@ std::optional<ContractionPlan> planContraction(linalg::LinalgOp op,
   return plan;
 }
 
+/// Convolutions in channels-last layout (see kiln-convert-conv-layout):
+/// loops (n, oh, ow, f, kh, kw, c) for conv_2d_nhwc_hwcf and
+/// (n, oh, ow, c, kh, kw) for depthwise_conv_2d_nhwc_hwc. The register tile
+/// is a run of output pixels along a row by a run of output channels (whole
+/// vectors); the reduction steps over filter rows and blocks of input
+/// channels, the filter columns unrolled inside the step.
+std::optional<ContractionPlan> planConvolution(linalg::LinalgOp op,
+                                               const TargetVectorShape &target) {
+  bool depthwise = isa<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation());
+  if (!depthwise && !isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
+    return std::nullopt;
+  if (op.hasDynamicShape() || !cast<ShapedType>(op->getResult(0).getType())
+                                   .getElementType()
+                                   .isF32())
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  int64_t outputWidth = ranges[2], channels = ranges[3];
+  RegisterTile tile = chooseMatmulRegisterTile(outputWidth, channels, target);
+  if (tile.rows == 0)
+    return std::nullopt;
+  // Wider output-pixel runs than the matmul's 8 rows: each loaded filter
+  // vector is reused across the run, and the input values are broadcast
+  // straight from memory.
+  int64_t vectorsPerRow = std::max<int64_t>(1, tile.columns / target.lanes());
+  int64_t maxPixels = std::max<int64_t>(
+      1, std::min<int64_t>(14, (int64_t(target.vectorRegisters) - 4) / vectorsPerRow));
+  int64_t pixels = 1;
+  for (int64_t candidate = std::min(maxPixels, outputWidth); candidate >= 1; --candidate)
+    if (outputWidth % candidate == 0) {
+      pixels = candidate;
+      break;
+    }
+  ContractionPlan plan;
+  plan.convolution = true;
+  plan.parallelTile.assign(op.getNumLoops(), 0);
+  plan.reductionTile.assign(op.getNumLoops(), 0);
+  plan.parallelTile[0] = 1; // n
+  plan.parallelTile[1] = 1; // oh
+  plan.parallelTile[2] = pixels;
+  plan.parallelTile[3] = tile.columns;
+  plan.reductionTile[4] = 1; // kh; kw (5) stays whole
+  plan.reductionDims = {4, 5};
+  // Output-channel blocks outermost: one block of the filter stays in the
+  // caches while every output pixel uses it.
+  for (int64_t loop : {3, 0, 1, 2})
+    plan.interchange.push_back(loop);
+  for (int64_t loop = 4; loop < op.getNumLoops(); ++loop)
+    plan.interchange.push_back(loop);
+  if (!depthwise) {
+    int64_t inputChannels = ranges[6], block = 1;
+    for (int64_t candidate = std::min<int64_t>(8, inputChannels); candidate >= 1; --candidate)
+      if (inputChannels % candidate == 0) {
+        block = candidate;
+        break;
+      }
+    plan.reductionTile[6] = block;
+    plan.reductionDims.push_back(6);
+  }
+  return plan;
+}
+
 SmallVector<OpFoldResult> asIndexAttrs(MLIRContext *context, ArrayRef<int64_t> values) {
   SmallVector<OpFoldResult> result;
   for (int64_t value : values)
@@ -105,6 +171,8 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
   scf::SCFTilingOptions outer;
   outer.setTileSizes(asIndexAttrs(context, plan.parallelTile));
   outer.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  if (!plan.interchange.empty())
+    outer.setInterchange(plan.interchange);
   FailureOr<scf::SCFTilingResult> tiles =
       scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()), outer);
   if (failed(tiles))
@@ -124,6 +192,8 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
     reductionLoops.push_back(loop.getOperation()); // innermost first
 
   auto stepOp = cast<linalg::LinalgOp>(steps->tiledOps.back());
+  if (plan.convolution)
+    return success(); // Decomposed to 1-D and vectorized together afterwards.
   linalg::GenericOp generic;
   if (auto asGeneric = dyn_cast<linalg::GenericOp>(stepOp.getOperation())) {
     generic = asGeneric;
@@ -170,6 +240,28 @@ void hoistAccumulators(MLIRContext *context, ArrayRef<Operation *> reductionLoop
     hoistLoopInvariantSubsets(rewriter, cast<LoopLikeOpInterface>(loop));
 }
 
+/// The tiled convolutions have unit output rows and filter rows: decompose
+/// them to 1-D convolutions, which linalg vectorizes as per-filter-column
+/// contractions of the input pixel run with the filter block.
+LogicalResult vectorizeConvolutionTiles(func::FuncOp func) {
+  MLIRContext *context = func.getContext();
+  RewritePatternSet patterns(context);
+  linalg::populateDecomposeConvolutionPatterns(patterns);
+  if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
+    return failure();
+  SmallVector<linalg::LinalgOp> tiles;
+  func.walk([&](linalg::LinalgOp op) {
+    if (isa<linalg::Conv1DNwcWcfOp, linalg::DepthwiseConv1DNwcWcOp>(op.getOperation()) &&
+        op->getParentOfType<scf::ForallOp>())
+      tiles.push_back(op);
+  });
+  IRRewriter rewriter(context);
+  for (linalg::LinalgOp tile : tiles)
+    if (failed(linalg::vectorize(rewriter, tile)))
+      return tile->emitError("could not vectorize this convolution tile");
+  return success();
+}
+
 struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
   using TileAndVectorizeBase::TileAndVectorizeBase;
 
@@ -180,7 +272,7 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
     if (target.lanes() < 2)
       return; // Scalar target: LLVM's own passes do what can be done.
 
-    SmallVector<std::pair<linalg::LinalgOp, ContractionPlan>> contractions;
+    SmallVector<std::pair<linalg::LinalgOp, ContractionPlan>, 4> contractions;
     func.walk([&](linalg::LinalgOp op) {
       // Kernels inside loops that carry tensors (recurrences) stay as they
       // are: a parallel loop there would break in-place bufferization of the
@@ -189,6 +281,8 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
         return;
 
       if (auto plan = planContraction(op, target))
+        contractions.emplace_back(op, *plan);
+      else if (auto plan = planConvolution(op, target))
         contractions.emplace_back(op, *plan);
     });
     if (contractions.empty())
@@ -200,6 +294,8 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
         op->emitError("could not tile and vectorize this contraction");
         return signalPassFailure();
       }
+    if (failed(vectorizeConvolutionTiles(func)))
+      return signalPassFailure();
 
     // The vectorized tile reads the operands with broadcasts and reduces a
     // multiplication: fold that into vector.contract, and simplify the

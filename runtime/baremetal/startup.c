@@ -3,7 +3,10 @@
  * The smallest start-up a Cortex-M program needs: a vector table, a reset
  * handler that copies .data from flash, clears .bss, turns the FPU on and
  * calls main, and a fault handler that reports through semihosting instead
- * of hanging. The symbols come from the board's linker script (mps2.ld).
+ * of hanging when semihost.c is linked in (it is optional: an application
+ * with this start-up code and no debugger simply stops in a loop). The
+ * symbols come from the board's linker script (mps2.ld and others, which
+ * include cortex-m-sections.ld).
  *
  *===----------------------------------------------------------------------===*/
 
@@ -14,8 +17,16 @@ extern uint32_t _data_start[], _data_end[], _data_load[], _bss_start[], _bss_end
 extern uint32_t _stack_top[];
 
 int main(void);
-void kiln_semihost_exit(int status);
-void kiln_runner_print_error(const char *text);
+/* From semihost.c when it is linked; weak, so start-up code works alone. */
+void kiln_semihost_exit(int status) __attribute__((weak));
+void kiln_runner_print_error(const char *text) __attribute__((weak));
+
+static void kiln_stop(int status) {
+  if (kiln_semihost_exit)
+    kiln_semihost_exit(status);
+  for (;;) {
+  }
+}
 
 void kiln_reset_handler(void) {
   memcpy(_data_start, _data_load, (size_t)((char *)_data_end - (char *)_data_start));
@@ -25,12 +36,13 @@ void kiln_reset_handler(void) {
   *(volatile uint32_t *)0xE000ED88 |= 0xFu << 20;
   __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
-  kiln_semihost_exit(main());
+  kiln_stop(main());
 }
 
 static void kiln_fault_handler(void) {
-  kiln_runner_print_error("kiln runner: processor fault (a HardFault or another exception)\n");
-  kiln_semihost_exit(3);
+  if (kiln_runner_print_error)
+    kiln_runner_print_error("kiln: processor fault (a HardFault or another exception)\n");
+  kiln_stop(3);
 }
 
 extern volatile uint32_t kiln_systick_wraps;

@@ -50,3 +50,44 @@ func.func @odd_columns(%a: tensor<8x16xf32>, %b: tensor<16x7xf32>, %init: tensor
                      outs(%init : tensor<8x7xf32>) -> tensor<8x7xf32>
   return %c : tensor<8x7xf32>
 }
+
+// NHWC convolutions tile one output row segment of `ow` pixels by a block
+// of output channels (the register tile of a matrix product whose rows are
+// pixels), with the channel block outermost so a filter block stays in
+// cache across the image. The window's rows are a loop; its columns and a
+// block of 8 input channels are unrolled into FMAs on the carried
+// accumulator: 14 pixels x 32 channels with AVX-512, 4 x 16 with AVX2.
+// AVX512-LABEL: func.func @conv_nhwc
+// AVX512: scf.forall ({{.*}}) = (0, 0, 0, 0) to (64, 1, 28, 28) step (32, 1, 1, 14)
+// AVX512: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<1x14x32xf32>, vector<1x14x32xf32>
+// AVX512: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}, %{{.*}} = %[[ACC]])
+// AVX512: scf.for %{{.*}} = %c0 to %c64 step %c8
+// AVX512: vector.fma {{.*}} : vector<32xf32>
+// AVX2-LABEL: func.func @conv_nhwc
+// AVX2: scf.forall ({{.*}}) = (0, 0, 0, 0) to (64, 1, 28, 28) step (16, 1, 1, 4)
+// AVX2-COUNT-4: vector.fma {{.*}} : vector<16xf32>
+func.func @conv_nhwc(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>) -> tensor<1x28x28x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x28x28x64xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%x, %w : tensor<1x30x30x64xf32>, tensor<3x3x64x64xf32>) outs(%init : tensor<1x28x28x64xf32>) -> tensor<1x28x28x64xf32>
+  return %y : tensor<1x28x28x64xf32>
+}
+
+// Depthwise convolutions take the same row-segment tile; each window tap is
+// one FMA over the whole tile.
+// AVX512-LABEL: func.func @depthwise_nhwc
+// AVX512: scf.forall ({{.*}}) = (0, 0, 0, 0) to (32, 1, 14, 14) step (32, 1, 1, 14)
+// AVX512: scf.for %{{.*}} = %c0 to %c3 step %c1
+// AVX512-COUNT-3: vector.fma {{.*}} : vector<1x14x32xf32>
+// SCALAR-LABEL: func.func @depthwise_nhwc
+// SCALAR: linalg.depthwise_conv_2d_nhwc_hwc
+func.func @depthwise_nhwc(%x: tensor<1x16x16x32xf32>, %w: tensor<3x3x32xf32>) -> tensor<1x14x14x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<1x14x14x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x14x14x32xf32>) -> tensor<1x14x14x32xf32>
+  %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%x, %w : tensor<1x16x16x32xf32>, tensor<3x3x32xf32>) outs(%init : tensor<1x14x14x32xf32>) -> tensor<1x14x14x32xf32>
+  return %y : tensor<1x14x14x32xf32>
+}
