@@ -12,17 +12,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/ConstantLayout.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
-
-#include <cstring>
 
 namespace kiln::codegen {
 #define GEN_PASS_DEF_CONVERTCONVLAYOUT
@@ -70,63 +66,12 @@ Value createTransposeGeneric(OpBuilder &b, Location loc, Value value,
       .getResult(0);
 }
 
-/// The raw bytes of a constant tensor, when the compiler holds them.
-std::optional<ArrayRef<char>> getConstantBytes(ElementsAttr value) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt; // A dump printed without its weights.
-    return blob->getData();
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    if (!dense.isSplat() && !dense.getElementType().isInteger(1))
-      return dense.getRawData();
-  return std::nullopt;
-}
-
 /// `value` permuted: computed here when it is a constant (so the kernel reads
 /// filters in its layout with no work at run time), else a transpose.
 Value permuteTensor(OpBuilder &b, Location loc, Value value, ArrayRef<int64_t> permutation) {
   auto type = cast<RankedTensorType>(value.getType());
-  ElementsAttr constant;
-  if (matchPattern(value, m_Constant(&constant)) && type.getElementType().isF32()) {
-    if (auto splat = dyn_cast<SplatElementsAttr>(constant))
-      return b.create<arith::ConstantOp>(
-          loc, SplatElementsAttr::get(permuteType(type, permutation),
-                                      splat.getSplatValue<Attribute>()));
-    if (std::optional<ArrayRef<char>> bytes = getConstantBytes(constant)) {
-      RankedTensorType resultType = permuteType(type, permutation);
-      int64_t rank = type.getRank(), count = type.getNumElements();
-      if (static_cast<int64_t>(bytes->size()) == count * 4) {
-        AsmResourceBlob blob =
-            HeapAsmResourceBlob::allocate(count * 4, alignof(float), /*dataIsMutable=*/true);
-        auto *out = reinterpret_cast<float *>(blob.getMutableData().data());
-        const auto *in = reinterpret_cast<const float *>(bytes->data());
-        SmallVector<int64_t> inStrides(rank, 1);
-        for (int64_t d = rank - 1; d > 0; --d)
-          inStrides[d - 1] = inStrides[d] * type.getDimSize(d);
-        SmallVector<int64_t> index(rank, 0);
-        for (int64_t linear = 0; linear < count; ++linear) {
-          int64_t source = 0;
-          for (int64_t d = 0; d < rank; ++d)
-            source += index[d] * inStrides[permutation[d]];
-          out[linear] = in[source];
-          for (int64_t d = rank - 1; d >= 0; --d) {
-            if (++index[d] < resultType.getDimSize(d))
-              break;
-            index[d] = 0;
-          }
-        }
-        // Weights stay in the form they came in: a resource blob (a model's
-        // initializers) or an inline dense attribute (small, readable).
-        if (isa<DenseElementsAttr>(constant))
-          return b.create<arith::ConstantOp>(
-              loc, DenseElementsAttr::get(resultType, ArrayRef<float>(out, count)));
-        auto attr = DenseResourceElementsAttr::get(resultType, "kiln_filter", std::move(blob));
-        return b.create<arith::ConstantOp>(loc, attr);
-      }
-    }
-  }
+  if (Value constant = createPermutedConstant(b, loc, value, type.getShape(), permutation))
+    return constant;
   return createTransposeGeneric(b, loc, value, permutation);
 }
 

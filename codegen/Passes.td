@@ -67,6 +67,41 @@ def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def PackMatmulWeights : Pass<"kiln-pack-matmul-weights", "mlir::func::FuncOp"> {
+  let summary = "Packs constant right-hand sides of matrix products into column panels";
+  let description = [{
+    A register-tiled matrix product walks the right-hand side one panel of
+    `nr` columns (the register tile's width) at a time, all K rows of it per
+    tile. Row-major, consecutive rows of a panel are N floats apart: every
+    step touches a new cache line and, for large N, a new page. When the
+    right-hand side is a constant (the weights of MatMul, Gemm and Linear
+    layers), this pass stores it as panels `[N/nr][K][nr]`, contiguous in the
+    order the kernel reads them, at compile time, and rewrites the product
+    (`linalg.matmul` and `linalg.matmul_transpose_b`) as a contraction
+    generic over (m, panel, column, k) writing the output viewed as
+    `[M][N/nr][nr]`. `nr` is the register tile kiln-tile-and-vectorize will
+    choose for the same target, so each tile reads one panel.
+
+    ```mlir
+    %c = linalg.matmul ins(%a, %w : tensor<32x128xf32>, tensor<128x384xf32>) ...
+    // becomes, with %packed = the weights as tensor<12x128x32xf32>:
+    %init3 = tensor.expand_shape %init [[0], [1, 2]] : tensor<32x384xf32> into tensor<32x12x32xf32>
+    %c3 = linalg.generic {...} ins(%a, %packed) outs(%init3)   // m, panel, column, k
+    %c = tensor.collapse_shape %c3 [[0], [1, 2]]
+    ```
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width in bits of the target's f32 vector registers">,
+    Option<"vectorRegisters", "vector-registers", "unsigned", /*default=*/"16",
+           "Number of vector registers">,
+  ];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+    "mlir::arith::ArithDialect"
+  ];
+}
+
 def TileAndVectorize : Pass<"kiln-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Register-tiles and vectorizes matrix products";
   let description = [{

@@ -95,6 +95,10 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    PackMatmulWeightsOptions packing;
+    packing.vectorBits = options.vectorBits;
+    packing.vectorRegisters = options.vectorRegisters;
+    pm.addNestedPass<func::FuncOp>(createPackMatmulWeights(packing));
     TileAndVectorizeOptions vectorize;
     vectorize.vectorBits = options.vectorBits;
     vectorize.vectorRegisters = options.vectorRegisters;

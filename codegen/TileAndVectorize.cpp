@@ -89,6 +89,25 @@ std::optional<ContractionPlan> planContraction(linalg::LinalgOp op,
   }
   plan.parallelTile[mDim] = tile.rows;
   plan.parallelTile[nDim] = tile.columns;
+  // Batches, then column blocks, then row blocks: the K x columns panel of
+  // the right-hand side (the weights, in a model) stays in L2 while every
+  // row block streams past it, instead of the whole right-hand side
+  // streaming from L3 once per row block. Column loops go in the order the
+  // output stores them (a packed product's panel loop before its column
+  // loop).
+  SmallVector<unsigned> columnLoops;
+  for (AffineExpr result : outputMap.getResults())
+    if (auto dim = dyn_cast<AffineDimExpr>(result))
+      if (llvm::is_contained(dims->n, dim.getPosition()))
+        columnLoops.push_back(dim.getPosition());
+  for (ArrayRef<unsigned> group :
+       {ArrayRef<unsigned>(dims->batch), ArrayRef<unsigned>(columnLoops),
+        ArrayRef<unsigned>(dims->m), ArrayRef<unsigned>(dims->k)})
+    for (unsigned loop : group)
+      if (!llvm::is_contained(plan.interchange, loop))
+        plan.interchange.push_back(loop);
+  if (plan.interchange.size() != op.getNumLoops())
+    plan.interchange.clear(); // A loop in no group: keep the op's order.
   return plan;
 }
 

@@ -3,10 +3,12 @@
 // RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=0}))' | FileCheck %s --check-prefix=SCALAR
 
 // A 32x384 output: AVX2 (8 lanes, 16 registers) takes 4 rows of 2 vectors,
-// AVX-512 (16 lanes, 32 registers) 8 rows of 2 vectors. The accumulator is
-// read once before the reduction loop, carried in registers, written once.
+// AVX-512 (16 lanes, 32 registers) 8 rows of 2 vectors. Column blocks are
+// the outer loop (a panel of B stays in cache while the row blocks pass).
+// The accumulator is read once before the reduction loop, carried in
+// registers, written once.
 // AVX2-LABEL: func.func @matmul
-// AVX2: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 384) step (4, 16)
+// AVX2: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (384, 32) step (16, 4)
 // AVX2: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
 // AVX2: scf.for {{.*}} iter_args({{.*}} = %[[ACC]]) -> ({{.*}}vector<4x16xf32>)
 // AVX2-COUNT-4: vector.fma {{.*}} : vector<16xf32>
@@ -15,7 +17,7 @@
 // AVX2: scf.forall.in_parallel
 
 // AVX512-LABEL: func.func @matmul
-// AVX512: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (32, 384) step (8, 32)
+// AVX512: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (384, 32) step (32, 8)
 // AVX512: scf.for {{.*}} -> ({{.*}}vector<8x32xf32>)
 // AVX512-COUNT-8: vector.fma {{.*}} : vector<32xf32>
 
@@ -34,7 +36,7 @@ func.func @matmul(%a: tensor<32x128xf32>, %b: tensor<128x384xf32>) -> tensor<32x
 // Batched products tile the batch by 1; a unit M (a matrix-vector product)
 // takes one row of up to four vectors.
 // AVX512-LABEL: func.func @batch_gemv
-// AVX512: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (4, 1, 256) step (1, 1, 64)
+// AVX512: scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) = (0, 0, 0) to (4, 256, 1) step (1, 64, 1)
 // AVX512-COUNT-1: vector.fma {{.*}} : vector<64xf32>
 func.func @batch_gemv(%a: tensor<4x1x64xf32>, %b: tensor<4x64x256xf32>, %init: tensor<4x1x256xf32>) -> tensor<4x1x256xf32> {
   %c = linalg.batch_matmul ins(%a, %b : tensor<4x1x64xf32>, tensor<4x64x256xf32>)
