@@ -91,7 +91,12 @@ static llvm::Expected<TensorSpec> getSpec(Type type, DictionaryAttr attrs, unsig
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s '%s' is not a ranked tensor", isInput ? "input" : "output",
                                    spec.name.c_str());
-  if (!tensor.hasStaticShape())
+  // Bounds of data-dependent output dimensions, recorded on a bufferized
+  // function by kiln-bound-dynamic-results.
+  auto maxShape = attrs ? attrs.getAs<DenseI64ArrayAttr>("kiln.max_shape") : DenseI64ArrayAttr();
+  if (!isInput && (maxShape || !tensor.hasStaticShape()))
+    spec.hasDynamicShape = true;
+  if (isInput && !tensor.hasStaticShape())
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
         "%s '%s' has a dynamic shape; specialize it with --input-shape NAME=DIMS",
@@ -101,7 +106,11 @@ static llvm::Expected<TensorSpec> getSpec(Type type, DictionaryAttr attrs, unsig
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "%s '%s' has an element type kiln cannot pass to C",
                                    isInput ? "input" : "output", spec.name.c_str());
-  spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+  if (maxShape)
+    spec.shape.assign(maxShape.asArrayRef().begin(), maxShape.asArrayRef().end());
+  else
+    for (int64_t size : tensor.getShape())
+      spec.shape.push_back(ShapedType::isDynamic(size) ? -1 : size);
   return spec;
 }
 
@@ -112,6 +121,9 @@ llvm::Expected<EntrySignature> getEntrySignature(func::FuncOp func) {
   for (unsigned i = 0; i < type.getNumInputs(); ++i) {
     // Out-parameters of a bufferized function are its outputs.
     bool isOutput = static_cast<bool>(func.getArgAttr(i, "bufferize.result"));
+    // The actual dimensions of a data-dependent output travel beside it.
+    if (func.getArgAttr(i, "kiln.shape_of"))
+      continue;
     auto spec = getSpec(type.getInput(i), func.getArgAttrDict(i),
                         isOutput ? outputIndex++ : i, !isOutput);
     if (!spec)
@@ -119,6 +131,8 @@ llvm::Expected<EntrySignature> getEntrySignature(func::FuncOp func) {
     (isOutput ? signature.outputs : signature.inputs).push_back(std::move(*spec));
   }
   for (unsigned i = 0; i < type.getNumResults(); ++i) {
+    if (func.getResultAttr(i, "kiln.shape_of"))
+      continue;
     auto spec = getSpec(type.getResult(i), func.getResultAttrDict(i), i, false);
     if (!spec)
       return spec.takeError();
@@ -137,7 +151,36 @@ llvm::Expected<EntrySignature> getEntrySignature(func::FuncOp func) {
     uniquify(spec);
   for (TensorSpec &spec : signature.outputs)
     uniquify(spec);
+  for (TensorSpec &spec : signature.outputs)
+    if (spec.hasDynamicShape) {
+      std::string base = spec.cName + "_shape";
+      std::string candidate = base;
+      for (int suffix = 2; !used.insert(candidate).second; ++suffix)
+        candidate = base + "_" + std::to_string(suffix);
+      spec.shapeCName = candidate;
+    }
   return signature;
+}
+
+llvm::Error applyDynamicOutputBounds(func::FuncOp func, EntrySignature &signature) {
+  size_t output = 0;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    if (!func.getArgAttr(i, "bufferize.result") || func.getArgAttr(i, "kiln.shape_of"))
+      continue;
+    if (output >= signature.outputs.size())
+      break;
+    TensorSpec &spec = signature.outputs[output++];
+    if (auto bounds = func.getArgAttrOfType<DenseI64ArrayAttr>(i, "kiln.max_shape")) {
+      spec.shape.assign(bounds.asArrayRef().begin(), bounds.asArrayRef().end());
+      spec.hasDynamicShape = true;
+    }
+  }
+  for (const TensorSpec &spec : signature.outputs)
+    if (llvm::is_contained(spec.shape, -1))
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "output '%s' has a dynamic shape kiln could not bound",
+                                     spec.name.c_str());
+  return llvm::Error::success();
 }
 
 } // namespace kiln::codegen

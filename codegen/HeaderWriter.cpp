@@ -2,6 +2,8 @@
 
 #include "codegen/HeaderWriter.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -49,6 +51,8 @@ static std::string formatDims(const TensorSpec &spec) {
   std::string dims;
   for (int64_t size : spec.shape)
     dims += fmt::format("[{}]", size);
+  if (spec.hasDynamicShape)
+    return "at most " + dims;
   return dims.empty() ? "scalar" : dims;
 }
 
@@ -72,6 +76,13 @@ static void writeTensorMacros(std::string &out, const std::string &prefix,
   out += fmt::format("/* {} {}: \"{}\", {} {} */\n",
                      prefix.find("INPUT") != std::string::npos ? "input" : "output", index,
                      commentSafe(spec.name), getDtypeName(spec.dtype), formatDims(spec));
+  if (spec.hasDynamicShape)
+    out += fmt::format("/* Its shape depends on the data: SIZE, BYTES and SHAPE are upper\n"
+                       " * bounds (give a buffer that large); the call writes the actual\n"
+                       " * dimensions to outputs->{} and the elements, dense and\n"
+                       " * row-major in them, to the start of the buffer. */\n"
+                       "#define {}_DYNAMIC 1\n",
+                       spec.shapeCName, base);
   out += fmt::format("#define {}_DTYPE {}\n", base, getDtypeMacro(spec.dtype));
   out += fmt::format("#define {}_RANK {}\n", base, spec.shape.size());
   out += fmt::format("#define {}_SIZE {} /* elements */\n", base, spec.getNumElements());
@@ -175,8 +186,25 @@ std::string writeHeader(const EntrySignature &signature, const HeaderInfo &info)
   out += fmt::format("#define {}_INPUT_BYTES_TABLE {}\n", upper, table(signature.inputs, bytes));
   out += fmt::format("#define {}_OUTPUT_BYTES_TABLE {}\n", upper, table(signature.outputs, bytes));
   out += fmt::format("#define {}_INPUT_NAMES_TABLE {}\n", upper, table(signature.inputs, quoted));
-  out += fmt::format("#define {}_OUTPUT_NAMES_TABLE {}\n\n", upper,
+  out += fmt::format("#define {}_OUTPUT_NAMES_TABLE {}\n", upper,
                      table(signature.outputs, quoted));
+  // Outputs whose shape depends on the data: which they are, and what
+  // generic code needs to size their dimension arrays and actual bytes.
+  size_t numDynamic = llvm::count_if(signature.outputs,
+                                     [](const TensorSpec &spec) { return spec.hasDynamicShape; });
+  out += fmt::format("#define {}_NUM_DYNAMIC_OUTPUTS {}\n", upper, numDynamic);
+  out += fmt::format("#define {}_OUTPUT_DYNAMIC_TABLE {}\n", upper,
+                     table(signature.outputs, [](const TensorSpec &spec) {
+                       return std::string(spec.hasDynamicShape ? "1" : "0");
+                     }));
+  out += fmt::format("#define {}_OUTPUT_RANKS_TABLE {}\n", upper,
+                     table(signature.outputs, [](const TensorSpec &spec) {
+                       return std::to_string(spec.shape.size());
+                     }));
+  out += fmt::format("#define {}_OUTPUT_ELEMENT_BYTES_TABLE {}\n\n", upper,
+                     table(signature.outputs, [](const TensorSpec &spec) {
+                       return std::to_string(spec.getElementBytes());
+                     }));
 
   out += "/* Buffers are dense, row-major, and owned by the caller. */\n";
   out += fmt::format("typedef struct {}_inputs {{\n", name);
@@ -190,6 +218,13 @@ std::string writeHeader(const EntrySignature &signature, const HeaderInfo &info)
   for (const TensorSpec &spec : signature.outputs)
     out += fmt::format("  {} *{}; /* {} */\n", getCType(spec.dtype), spec.cName,
                        formatDims(spec));
+  // After every data pointer, so that generic code can treat the first
+  // NUM_OUTPUTS members as the output table.
+  for (const TensorSpec &spec : signature.outputs)
+    if (spec.hasDynamicShape)
+      out += fmt::format("  int64_t *{}; /* [{}]: the actual dimensions of {}, written by "
+                         "the call */\n",
+                         spec.shapeCName, spec.shape.size(), spec.cName);
   out += fmt::format("}} {}_outputs;\n\n", name);
 
   out += "/* Runs the model once. `context` chooses the threads parallel loops run on\n"

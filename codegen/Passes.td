@@ -30,7 +30,8 @@ def LowerGraphToLinalg : Pass<"kiln-lower-graph-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = [
     "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect", "mlir::scf::SCFDialect",
-    "mlir::tensor::TensorDialect", "mlir::bufferization::BufferizationDialect"
+    "mlir::tensor::TensorDialect", "mlir::bufferization::BufferizationDialect",
+    "mlir::affine::AffineDialect"
   ];
 }
 
@@ -138,6 +139,24 @@ def IsolateResults : Pass<"kiln-isolate-results", "mlir::func::FuncOp"> {
     then places every result in its out-parameter.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
+}
+
+def BoundDynamicResults : Pass<"kiln-bound-dynamic-results", "mlir::func::FuncOp"> {
+  let summary = "Gives results whose shape depends on the data a static buffer and a shape result";
+  let description = [{
+    Outputs are caller-provided buffers of a size fixed at compile time. For
+    each result of a public function with dynamic dimensions (NonZero,
+    Compress, Unique, NonMaxSuppression and what consumes them), this pass
+    derives an upper bound of every dimension with ValueBoundsConstraintSet,
+    returns instead a 1-D tensor of the bounds' product whose leading elements
+    are the result, dense and row-major, and appends a result holding the
+    actual dimensions as i64. The data result is marked `kiln.max_shape`
+    (the bounds), the dimensions result `kiln.shape_of` (the index of the
+    result it describes); the header writer and `kiln run` read these. A
+    dimension with no bound is an error naming the output.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect"];
 }
 
 def ExpandStridedCopies : Pass<"kiln-expand-strided-copies", "mlir::func::FuncOp"> {

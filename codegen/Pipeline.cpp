@@ -118,6 +118,8 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &options) {
         return bufferization::getMemRefTypeWithStaticIdentityLayout(
             cast<TensorType>(value.getType()), memorySpace);
       };
+  // Outputs whose shape depends on the data get static buffers first.
+  pm.addNestedPass<func::FuncOp>(createBoundDynamicResults());
   pm.addNestedPass<func::FuncOp>(createIsolateResults());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));

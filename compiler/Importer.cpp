@@ -36,7 +36,7 @@ static const llvm::StringMap<SmallVector<OpImporterEntry, 2>> &importerTable() {
     for (auto family : {elementwiseImporters(), nnImporters(), tensorImporters(),
                         legacyImporters(), signalImporters(), recurrentImporters(),
                         miscImporters(), samplingImporters(), quantImporters(),
-                        compositeImporters()})
+                        compositeImporters(), dynamicImporters()})
       for (const OpImporterEntry &entry : family)
         map[entry.opType].push_back(entry);
     return map;

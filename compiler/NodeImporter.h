@@ -55,6 +55,8 @@ llvm::ArrayRef<OpImporterEntry> samplingImporters();
 llvm::ArrayRef<OpImporterEntry> quantImporters();
 llvm::ArrayRef<OpImporterEntry> compositeImporters();
 llvm::ArrayRef<OpImporterEntry> recurrentImporters();
+/// NonZero, Compress, Unique, NonMaxSuppression (DynamicImporters.cpp).
+llvm::ArrayRef<OpImporterEntry> dynamicImporters();
 
 class NodeImporter {
 public:

@@ -16,5 +16,6 @@ include "ir/GraphRecurrentOps.td"
 include "ir/GraphMiscOps.td"
 include "ir/GraphSignalOps.td"
 include "ir/GraphSamplingOps.td"
+include "ir/GraphDynamicOps.td"
 
 #endif // KILN_IR_GRAPHOPS_TD

@@ -11,6 +11,7 @@
 #include "codegen/Passes.h"
 #include "ir/GraphOps.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -74,6 +75,8 @@ struct LowerGraphToLinalgPass
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                            math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
                            bufferization::BufferizationDialect>();
+    // Data-dependent sizes are clamped to their bounds with affine.min.
+    target.addLegalOp<affine::AffineMinOp>();
     target.addIllegalDialect<graph::GraphDialect>();
     // Functions and returns are legal once their types are signless.
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp func) {
@@ -96,6 +99,7 @@ struct LowerGraphToLinalgPass
     populateRecurrentLoweringPatterns(converter, patterns);
     populateMiscLoweringPatterns(converter, patterns);
     populateSamplingLoweringPatterns(converter, patterns);
+    populateDataDependentLoweringPatterns(converter, patterns);
 
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       return signalPassFailure();

@@ -45,6 +45,12 @@ void populateMiscLoweringPatterns(const mlir::TypeConverter &converter,
 /// GridSample and RoiAlign (SamplingLowering.cpp).
 void populateSamplingLoweringPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
+/// NonZero, Compress, Unique (DataDependentLowering.cpp) and
+/// NonMaxSuppression (NonMaxSuppressionLowering.cpp).
+void populateDataDependentLoweringPatterns(const mlir::TypeConverter &converter,
+                                           mlir::RewritePatternSet &patterns);
+void populateNonMaxSuppressionPattern(const mlir::TypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns);
 
 /// The converted (signless) ranked tensor type of `type`.
 mlir::RankedTensorType convertTensorType(const mlir::TypeConverter &converter,

@@ -7,7 +7,9 @@
  *   ./run_model [--threads N] IN_0.bin ... OUT_0.bin ...
  *
  * Each file holds a tensor's bytes (dense, row-major, the header's dtype),
- * in the order of the header's tables. */
+ * in the order of the header's tables. An output whose shape depends on the
+ * data (NAME_OUTPUT_DYNAMIC_TABLE) is written with its actual size, and its
+ * dimensions are printed as "OUT_FILE: d0 d1 ..." on stdout. */
 
 #include MODEL_HEADER
 
@@ -23,6 +25,10 @@
 enum { kInputs = UPPER(_NUM_INPUTS), kOutputs = UPPER(_NUM_OUTPUTS) };
 static const size_t kInputBytes[] = UPPER(_INPUT_BYTES_TABLE);
 static const size_t kOutputBytes[] = UPPER(_OUTPUT_BYTES_TABLE);
+static const int kOutputDynamic[] = UPPER(_OUTPUT_DYNAMIC_TABLE);
+static const int kOutputRanks[] = UPPER(_OUTPUT_RANKS_TABLE);
+static const size_t kOutputElementBytes[] = UPPER(_OUTPUT_ELEMENT_BYTES_TABLE);
+enum { kDynamicOutputs = UPPER(_NUM_DYNAMIC_OUTPUTS) };
 
 static int read_file(const char *path, void *data, size_t bytes) {
   FILE *file = fopen(path, "rb");
@@ -46,9 +52,10 @@ int main(int argc, char **argv) {
             (int)kInputs, (int)kOutputs);
     return 2;
   }
-  /* The input and output structs are arrays of pointers in table order. */
+  /* The input and output structs are arrays of pointers in table order; the
+   * dimension arrays of data-dependent outputs follow the output buffers. */
   void *inputs[kInputs > 0 ? kInputs : 1];
-  void *outputs[kOutputs];
+  void *outputs[kOutputs + kDynamicOutputs];
   for (int i = 0; i < kInputs; ++i) {
     inputs[i] = malloc(kInputBytes[i] ? kInputBytes[i] : 1);
     if (!inputs[i] || !read_file(argv[first + i], inputs[i], kInputBytes[i])) {
@@ -57,8 +64,15 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
-  for (int i = 0; i < kOutputs; ++i)
+  int64_t *dims[kOutputs];
+  for (int i = 0, dynamic = 0; i < kOutputs; ++i) {
     outputs[i] = malloc(kOutputBytes[i] ? kOutputBytes[i] : 1);
+    dims[i] = NULL;
+    if (kOutputDynamic[i]) {
+      dims[i] = calloc(kOutputRanks[i] > 0 ? kOutputRanks[i] : 1, sizeof(int64_t));
+      outputs[kOutputs + dynamic++] = dims[i];
+    }
+  }
 
   void *workspace = NULL;
   kiln_context_t *context = NULL;
@@ -75,8 +89,18 @@ int main(int argc, char **argv) {
     return 1;
   }
   for (int i = 0; i < kOutputs; ++i) {
+    size_t bytes = kOutputBytes[i];
+    if (dims[i]) {
+      bytes = kOutputElementBytes[i];
+      printf("%s:", argv[first + kInputs + i]);
+      for (int d = 0; d < kOutputRanks[i]; ++d) {
+        bytes *= (size_t)dims[i][d];
+        printf(" %lld", (long long)dims[i][d]);
+      }
+      printf("\n");
+    }
     FILE *file = fopen(argv[first + kInputs + i], "wb");
-    if (!file || fwrite(outputs[i], 1, kOutputBytes[i], file) != kOutputBytes[i]) {
+    if (!file || fwrite(outputs[i], 1, bytes, file) != bytes) {
       fprintf(stderr, "run_model: cannot write %s\n", argv[first + kInputs + i]);
       return 1;
     }

@@ -241,6 +241,10 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
   if (failed(runStages(*module, std::max(request.from, Stage::GraphOpt),
                        std::min(lastMLIRStage, Stage::Buffers), request)))
     return kExitUserError;
+  // Outputs whose shape depends on the data have their bounds only now.
+  if (lastMLIRStage >= Stage::Buffers)
+    if (llvm::Error error = codegen::applyDynamicOutputBounds(func, result.signature))
+      return reportUserError(request.sourceName + ": " + llvm::toString(std::move(error)));
   if (auto size = func->getAttrOfType<IntegerAttr>("kiln.workspace_size"))
     result.workspaceSize = size.getInt();
   if (auto bound = func->getAttrOfType<IntegerAttr>("kiln.workspace_lower_bound"))

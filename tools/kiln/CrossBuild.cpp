@@ -187,6 +187,13 @@ int buildRunner(const codegen::TargetDescription &target,
                 const codegen::EntrySignature &signature, const std::string &symbolName,
                 const std::string &objectPath, const std::string &outputDirectory,
                 std::string &runnerPath) {
+  // The runner's tensor table has fixed shapes and byte counts.
+  for (const codegen::TensorSpec &output : signature.outputs)
+    if (output.hasDynamicShape)
+      return reportUserError(fmt::format(
+          "--emit=runner does not support outputs whose shape depends on the data ('{}'); "
+          "link {} into an application that reads NAME_run's shape outputs instead",
+          output.name, objectPath));
   bool bareMetal = target.info && target.info->bareMetal;
   const Board *board = bareMetal ? getBoardForCpu(target.spec.cpu) : nullptr;
   if (bareMetal && !board) {

@@ -413,6 +413,14 @@ int runRun() {
       outputs[i].data.resize(static_cast<size_t>(signature.outputs[i].getNumBytes()) + 1);
       outputPointers.push_back(outputs[i].data.data());
     }
+    // Outputs whose shape depends on the data: the call writes their actual
+    // dimensions to arrays that follow the output buffers.
+    std::vector<std::vector<int64_t>> actualShapes;
+    for (const codegen::TensorSpec &spec : signature.outputs)
+      if (spec.hasDynamicShape)
+        actualShapes.emplace_back(std::max<size_t>(spec.shape.size(), 1), -1);
+    for (std::vector<int64_t> &dims : actualShapes)
+      outputPointers.push_back(dims.data());
     std::vector<char> noInputs(1);
     if (inputPointers.empty())
       inputPointers.push_back(noInputs.data());
@@ -423,6 +431,21 @@ int runRun() {
                              kiln_status_message(status));
     for (HostTensor &output : outputs)
       output.data.pop_back();
+    for (size_t i = 0, dynamic = 0; i < outputs.size(); ++i) {
+      const codegen::TensorSpec &spec = signature.outputs[i];
+      if (!spec.hasDynamicShape)
+        continue;
+      std::vector<int64_t> &dims = actualShapes[dynamic++];
+      dims.resize(spec.shape.size());
+      for (size_t d = 0; d < dims.size(); ++d)
+        if (dims[d] < 0 || dims[d] > spec.shape[d])
+          return reportUserError(fmt::format(
+              "output '{}': the model reported dimension {} as {}, outside [0, {}]", spec.name,
+              d, dims[d], spec.shape[d]));
+      outputs[i].shape = dims;
+      outputs[i].data.resize(static_cast<size_t>(outputs[i].getNumElements() *
+                                                 spec.getElementBytes()));
+    }
 
     if (!runOutput.empty()) {
       if (std::error_code error = llvm::sys::fs::create_directories(runOutput))

@@ -189,12 +189,12 @@ def no_broadcast():
     return model([node], [vi("x", F, [3, 4]), vi("z", F, [5])], [vi("y", F, None)])
 
 
-def nonzero_unsupported():
-    # NonZero's output shape depends on the data, which kiln does not support.
-    w = const("w", np.zeros((2, 1, 4), np.float32))
+def multinomial_unsupported():
+    # Random sampling is out of kiln's scope: Multinomial has no importer.
+    w = const("w", np.zeros((2, 4), np.float32))
     add = helper.make_node("Add", ["x", "w"], ["s"], name="add")
-    node = helper.make_node("NonZero", ["s"], ["y"], name="nonzero")
-    return model([add, node], [vi("x", F, [2, 1, 4])], [vi("y", I64, None)], [w])
+    node = helper.make_node("Multinomial", ["s"], ["y"], name="multinomial", sample_size=3)
+    return model([add, node], [vi("x", F, [2, 4])], [vi("y", TensorProto.INT32, None)], [w])
 
 
 # Opsets 1 to 6: forms the importer normalizes (LegacyImporters.cpp).
@@ -361,7 +361,7 @@ BUILDERS = {f.__name__: f for f in [
     conv_same, softmax_legacy, slice_opset9, reduce_opset11, clip_opset6,
     clip_opset13_no_max, split_opset11, squeeze_opset11, pad_opset7, upsample_opset9,
     dynamic_batch, reshape_shape_chain, unknown_op, bad_attr_type, unknown_attr,
-    missing_initializer, bad_opset, no_broadcast, nonzero_unsupported]}
+    missing_initializer, bad_opset, no_broadcast, multinomial_unsupported]}
 BUILDERS.update({f.__name__: f for f in LEGACY_AND_OUTPUT_CASES})
 def quantize_axis():
     scale = const("s", np.array([0.5, 2.0, 4.0], np.float32))
