@@ -68,6 +68,29 @@ def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"];
 }
 
+def ConvertConvToGemm : Pass<"kiln-convert-conv-to-gemm", "mlir::func::FuncOp"> {
+  let summary = "Turns channels-last convolutions with constant filters into matrix products";
+  let description = [{
+    A `linalg.conv_2d_nhwc_hwcf` is a matrix product of the input patches
+    (one row of KH*KW*C values per output pixel) with the filter viewed as
+    (KH*KW*C) x F. Pointwise (1x1, stride 1) convolutions need no patches:
+    the NHWC input already is that matrix. Others get an explicit patch
+    matrix (a copy, "im2col") when it stays under `max-patch-kilobytes`;
+    larger ones keep the direct convolution, whose reads hit the caches
+    without the copy. The products then take the packed-weights GEMM path
+    (kiln-pack-matmul-weights, kiln-tile-and-vectorize), which reads each
+    filter panel contiguously.
+  }];
+  let options = [
+    Option<"maxPatchKilobytes", "max-patch-kilobytes", "unsigned", /*default=*/"16384",
+           "Largest patch matrix to materialize, in KiB">,
+  ];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+    "mlir::arith::ArithDialect"
+  ];
+}
+
 def PackMatmulWeights : Pass<"kiln-pack-matmul-weights", "mlir::func::FuncOp"> {
   let summary = "Packs constant right-hand sides of matrix products into column panels";
   let description = [{
@@ -100,6 +123,21 @@ def PackMatmulWeights : Pass<"kiln-pack-matmul-weights", "mlir::func::FuncOp"> {
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
     "mlir::arith::ArithDialect"
+  ];
+}
+
+def PadInPlace : Pass<"kiln-pad-in-place", "mlir::func::FuncOp"> {
+  let summary = "Writes the interior of padded tensors in place";
+  let description = [{
+    A `tensor.pad` bufferizes to a new buffer, a fill of the border and a
+    copy of the whole source. This pass states it as a fill of the padded
+    shape and a `tensor.insert_slice` of the source, so that empty-tensor
+    elimination (at the start of the buffers stage) lets the op producing
+    the source write straight into the interior: the copy disappears. Every
+    padded convolution and pooling input saves a pass over its activations.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"
   ];
 }
 

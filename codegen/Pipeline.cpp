@@ -95,6 +95,8 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    pm.addNestedPass<func::FuncOp>(createConvertConvToGemm());
+    pm.addPass(createCanonicalizerPass());
     PackMatmulWeightsOptions packing;
     packing.vectorBits = options.vectorBits;
     packing.vectorRegisters = options.vectorRegisters;
@@ -103,6 +105,7 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     vectorize.vectorBits = options.vectorBits;
     vectorize.vectorRegisters = options.vectorRegisters;
     pm.addNestedPass<func::FuncOp>(createTileAndVectorize(vectorize));
+    pm.addNestedPass<func::FuncOp>(createPadInPlace());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

@@ -119,7 +119,10 @@ std::optional<ContractionPlan> planContraction(linalg::LinalgOp op,
 /// channels, the filter columns unrolled inside the step.
 std::optional<ContractionPlan> planConvolution(linalg::LinalgOp op,
                                                const TargetVectorShape &target) {
-  bool depthwise = isa<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation());
+  // Depthwise convolutions and pooling have the same loops: one output
+  // channel per input channel, no channel reduction.
+  bool depthwise = isa<linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcMaxOp,
+                       linalg::PoolingNhwcSumOp>(op.getOperation());
   if (!depthwise && !isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation()))
     return std::nullopt;
   if (op.hasDynamicShape() || !cast<ShapedType>(op->getResult(0).getType())
@@ -270,7 +273,8 @@ LogicalResult vectorizeConvolutionTiles(func::FuncOp func) {
     return failure();
   SmallVector<linalg::LinalgOp> tiles;
   func.walk([&](linalg::LinalgOp op) {
-    if (isa<linalg::Conv1DNwcWcfOp, linalg::DepthwiseConv1DNwcWcOp>(op.getOperation()) &&
+    if (isa<linalg::Conv1DNwcWcfOp, linalg::DepthwiseConv1DNwcWcOp, linalg::PoolingNwcMaxOp,
+            linalg::PoolingNwcSumOp>(op.getOperation()) &&
         op->getParentOfType<scf::ForallOp>())
       tiles.push_back(op);
   });

@@ -1,0 +1,86 @@
+//===- PadInPlace.cpp - padded tensors written in place --------------------===//
+//
+// See the pass description in Passes.td.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace kiln::codegen {
+#define GEN_PASS_DEF_PADINPLACE
+#include "codegen/Passes.h.inc"
+} // namespace kiln::codegen
+
+using namespace mlir;
+
+namespace kiln::codegen {
+namespace {
+
+/// pad(source) -> insert_slice(source into fill(empty)). The fill is placed
+/// before the op that produces the source, so that the destination exists
+/// when the producer runs: empty-tensor elimination can only redirect the
+/// producer's output into a buffer that dominates it.
+void writeInPlace(IRRewriter &rewriter, tensor::PadOp pad) {
+  Value padValue = pad.getConstantPaddingValue();
+  RankedTensorType resultType = pad.getResultType();
+  if (!padValue || !resultType.hasStaticShape() || !pad.getSourceType().hasStaticShape())
+    return;
+  Operation *producer = pad.getSource().getDefiningOp();
+  Operation *fillPoint = pad;
+  if (producer && producer->getBlock() == pad->getBlock() &&
+      (isa<BlockArgument>(padValue) ||
+       padValue.getDefiningOp()->isBeforeInBlock(producer) ||
+       padValue.getDefiningOp()->getBlock() != pad->getBlock()))
+    fillPoint = producer;
+  if (auto argument = dyn_cast<BlockArgument>(padValue))
+    if (argument.getOwner() == pad->getBlock() && fillPoint != pad.getOperation())
+      fillPoint = pad; // Region arguments of the pad's own block: stay put.
+  Location loc = pad.getLoc();
+  rewriter.setInsertionPoint(fillPoint);
+  Value empty =
+      rewriter.create<tensor::EmptyOp>(loc, resultType.getShape(), resultType.getElementType());
+  Value filled = rewriter.create<linalg::FillOp>(loc, padValue, empty).getResult(0);
+  SmallVector<OpFoldResult> sizes, strides;
+  for (int64_t size : pad.getSourceType().getShape()) {
+    sizes.push_back(rewriter.getIndexAttr(size));
+    strides.push_back(rewriter.getIndexAttr(1));
+  }
+  SmallVector<OpFoldResult> offsets = pad.getMixedLowPad();
+  // A producer that only writes its output (an elementwise or transposing
+  // generic) writes it into the interior directly. Empty-tensor elimination
+  // would do the same, but not once CSE has merged the tensor.empty ops of
+  // several producers into one.
+  auto linalgProducer = dyn_cast_or_null<linalg::LinalgOp>(producer);
+  if (linalgProducer && fillPoint == producer && producer->getNumResults() == 1 &&
+      linalgProducer.getNumDpsInits() == 1) {
+    OpOperand *init = linalgProducer.getDpsInitOperand(0);
+    if (init->get().getDefiningOp<tensor::EmptyOp>() &&
+        !linalgProducer.payloadUsesValueFromOperand(init)) {
+      rewriter.setInsertionPoint(producer);
+      Value interior = rewriter.create<tensor::ExtractSliceOp>(
+          loc, pad.getSourceType(), filled, offsets, sizes, strides);
+      rewriter.modifyOpInPlace(producer, [&] { init->set(interior); });
+    }
+  }
+  rewriter.setInsertionPoint(pad);
+  rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, pad.getSource(), filled, offsets,
+                                                     sizes, strides);
+}
+
+struct PadInPlacePass : impl::PadInPlaceBase<PadInPlacePass> {
+  void runOnOperation() override {
+    SmallVector<tensor::PadOp> pads;
+    getOperation().walk([&](tensor::PadOp pad) { pads.push_back(pad); });
+    IRRewriter rewriter(&getContext());
+    for (tensor::PadOp pad : pads)
+      writeInPlace(rewriter, pad);
+  }
+};
+
+} // namespace
+} // namespace kiln::codegen
