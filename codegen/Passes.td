@@ -223,6 +223,23 @@ def PackWeights : Pass<"kiln-pack-weights", "mlir::ModuleOp"> {
   let dependentDialects = ["kiln::lowlevel::KilnDialect", "mlir::memref::MemRefDialect"];
 }
 
+def LoopBuffersInPlace : Pass<"kiln-loop-buffers-in-place", "mlir::func::FuncOp"> {
+  let summary = "Gives every loop-carried buffer one buffer that each iteration updates";
+  let description = [{
+    One-shot bufferization lets a loop (`scf.for`, `scf.while`, from ONNX
+    Loop and Scan) pass a buffer allocated in one iteration on to the next.
+    A static memory plan cannot place such a buffer: two of them are alive
+    at once, from consecutive iterations. For each loop-carried buffer that
+    is not already updated in place, this pass allocates one buffer before
+    the loop, copies the initial value into it, copies each iteration's next
+    value into it at the end of the iteration (through a temporary when the
+    next value may alias another carried buffer, e.g. values that swap), and
+    replaces the loop's region arguments and results with it. Afterwards
+    every allocation inside a loop is dead at the end of its iteration.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::memref::MemRefDialect"];
+}
+
 def PlanMemory : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
   let summary = "Static, liveness-based placement of every buffer in one workspace arena";
   let description = [{
@@ -232,7 +249,12 @@ def PlanMemory : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
     (a use inside a loop keeps the buffer alive for the whole loop). Buffers
     are placed greedily by decreasing size at the lowest 64-byte aligned
     offset that does not overlap a buffer alive at the same time (the
-    "greedy by size" planner TFLite Micro also uses). The function gets
+    "greedy by size" planner TFLite Micro also uses). An allocation nested in
+    `scf.if`, `scf.for` or `scf.while` (the bodies of ONNX If, Loop and Scan)
+    moves in front of its top-level op and is alive for all of it; after
+    kiln-loop-buffers-in-place no such buffer outlives its iteration, so one
+    slot serves every iteration. Uses through region results (a branch's
+    buffer that `scf.if` returns) count as uses of the buffer. The function gets
     `kiln.workspace_size` and `kiln.workspace_lower_bound`, the largest sum of
     sizes alive at one point, so the plan's quality is visible.
   }];

@@ -114,6 +114,8 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
 void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &options) {
   bufferization::OneShotBufferizationOptions bufferization;
   bufferization.bufferizeFunctionBoundaries = true;
+  // kiln-loop-buffers-in-place turns these into in-place updates.
+  bufferization.allowReturnAllocsFromLoops = true;
   bufferization.setFunctionBoundaryTypeConversion(
       bufferization::LayoutMapOption::IdentityLayoutMap);
   bufferization.unknownTypeConverterFn =
@@ -126,6 +128,9 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createIsolateResults());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
+  // Loops (ONNX Loop, Scan) may pass fresh buffers between iterations; the
+  // memory plan needs one buffer per loop-carried value.
+  pm.addNestedPass<func::FuncOp>(createLoopBuffersInPlace());
   // Results become caller-provided out-params; results that are fresh
   // allocations are computed in place in the caller's buffer.
   bufferization::BufferResultsToOutParamsOpts outParams;

@@ -14,6 +14,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/MathExtras.h"
@@ -69,29 +70,43 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
 
     std::vector<PlannedBuffer> buffers;
     bool failed = false;
-    func.walk([&](memref::AllocOp alloc) {
+    SmallVector<memref::AllocOp> allocs;
+    func.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
+    for (memref::AllocOp alloc : allocs) {
       MemRefType type = alloc.getType();
       if (!type.hasStaticShape() || !type.getLayout().isIdentity()) {
         alloc.emitError() << "cannot plan a buffer of type " << type
                           << " (code generation needs static shapes)";
         failed = true;
-        return;
+        continue;
       }
-      if (alloc->getBlock() != &body) {
-        // An allocation inside a loop would need one slot per iteration
-        // alive at once; kiln's lowering does not produce these.
-        alloc.emitError("cannot plan an allocation nested in a region");
-        failed = true;
-        return;
+      Operation *top = body.findAncestorOpInBlock(*alloc);
+      if (top != alloc) {
+        // Branches and sequential loops run one body at a time and, after
+        // kiln-loop-buffers-in-place, no iteration's buffer outlives it, so
+        // the buffer can exist for the whole top-level op. Parallel loops
+        // would need one per concurrent iteration.
+        for (Operation *parent = alloc->getParentOp(); parent != func;
+             parent = parent->getParentOp()) {
+          if (!isa<scf::IfOp, scf::ForOp, scf::WhileOp>(parent)) {
+            alloc.emitError() << "cannot plan an allocation nested in "
+                              << parent->getName();
+            failed = true;
+            break;
+          }
+        }
+        if (failed)
+          continue;
+        alloc->moveBefore(top);
       }
       PlannedBuffer buffer;
       buffer.alloc = alloc;
       buffer.size = llvm::alignTo(getBufferBytes(type), kSlotAlignment);
-      buffer.firstUse = position[alloc];
+      buffer.firstUse = position[top];
       // Views (a subview or reshape of the buffer) keep it alive.
       buffer.lastUse = std::max(buffer.firstUse, getLastUse(alloc.getResult(), body, position));
       buffers.push_back(buffer);
-    });
+    }
     if (failed)
       return signalPassFailure();
 

@@ -35,6 +35,16 @@ public:
   /// The ranked type ONNX shape inference recorded for a value name, or null.
   mlir::RankedTensorType inferredType(llvm::StringRef name);
 
+  /// Imports an If/Loop/Scan body into `region` as one block whose arguments
+  /// are the subgraph's inputs and which ends in graph.yield of its outputs.
+  /// `argTypes[i]`, when given, is input i's type from the outer op (used
+  /// where the subgraph declares none, or a less static one). Outer values
+  /// stay visible by name (ONNX lexical scoping); names the subgraph defines
+  /// go out of scope afterwards.
+  mlir::LogicalResult importSubgraph(const onnx::GraphProto &subgraph, mlir::Region &region,
+                                     llvm::ArrayRef<mlir::Type> argTypes,
+                                     mlir::Location loc);
+
   /// Converts a TensorProto at the given location (attributes, initializers).
   mlir::FailureOr<mlir::ElementsAttr> convertTensor(onnx::TensorProto &tensor,
                                                     mlir::Location loc);
@@ -51,6 +61,8 @@ private:
   mlir::OpBuilder constantBuilder; ///< inserts at the top of the entry block
   TensorConverter tensors;
   llvm::StringMap<mlir::Value> values;
+  /// Names bound inside each subgraph being imported, innermost last.
+  llvm::SmallVector<llvm::SmallVector<std::string>> scopes;
   llvm::StringMap<onnx::TensorProto *> initializers;
   llvm::StringMap<const onnx::TypeProto *> valueTypes;
   mlir::Location fileLoc;

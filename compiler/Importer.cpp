@@ -36,7 +36,8 @@ static const llvm::StringMap<SmallVector<OpImporterEntry, 2>> &importerTable() {
     for (auto family : {elementwiseImporters(), nnImporters(), tensorImporters(),
                         legacyImporters(), signalImporters(), recurrentImporters(),
                         miscImporters(), samplingImporters(), quantImporters(),
-                        compositeImporters(), dynamicImporters()})
+                        compositeImporters(), dynamicImporters(),
+                        controlFlowImporters()})
       for (const OpImporterEntry &entry : family)
         map[entry.opType].push_back(entry);
     return map;
@@ -204,6 +205,20 @@ FailureOr<ElementsAttr> NodeImporter::getTensor(llvm::StringRef name) {
   return graph.convertTensor(copy, location);
 }
 
+FailureOr<const onnx::GraphProto *> NodeImporter::getGraph(llvm::StringRef name) {
+  const onnx::AttributeProto *attr = findAttr(name);
+  if (!attr)
+    return emitError() << opType() << " needs attribute '" << name << "'";
+  if (attr->type() != onnx::AttributeProto::GRAPH)
+    return attrTypeError(*attr, "GRAPH");
+  return &attr->g();
+}
+
+LogicalResult NodeImporter::importSubgraph(const onnx::GraphProto &subgraph, Region &region,
+                                           ArrayRef<Type> argTypes) {
+  return graph.importSubgraph(subgraph, region, argTypes, location);
+}
+
 LogicalResult NodeImporter::setResults(ValueRange values) {
   if (values.size() < numOutputs()) {
     for (size_t i = values.size(); i < numOutputs(); ++i)
@@ -315,6 +330,8 @@ LogicalResult GraphImporter::bind(llvm::StringRef name, Value value, Location lo
     return emitError(loc) << "value '" << name
                           << "' is defined more than once (ONNX graphs are SSA)";
   values[name] = value;
+  if (!scopes.empty())
+    scopes.back().push_back(name.str());
   return success();
 }
 

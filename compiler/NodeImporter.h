@@ -20,6 +20,7 @@
 #include <string>
 
 namespace onnx {
+class GraphProto;
 class NodeProto;
 class AttributeProto;
 class TensorProto;
@@ -57,6 +58,8 @@ llvm::ArrayRef<OpImporterEntry> compositeImporters();
 llvm::ArrayRef<OpImporterEntry> recurrentImporters();
 /// NonZero, Compress, Unique, NonMaxSuppression (DynamicImporters.cpp).
 llvm::ArrayRef<OpImporterEntry> dynamicImporters();
+/// If, Loop, Scan (ControlFlowImporters.cpp).
+llvm::ArrayRef<OpImporterEntry> controlFlowImporters();
 
 class NodeImporter {
 public:
@@ -95,6 +98,11 @@ public:
   mlir::FailureOr<llvm::SmallVector<float>>
   getFloats(llvm::StringRef name, std::optional<llvm::SmallVector<float>> fallback);
   mlir::FailureOr<mlir::ElementsAttr> getTensor(llvm::StringRef name);
+  /// A GRAPH attribute (a subgraph of If, Loop, Scan).
+  mlir::FailureOr<const onnx::GraphProto *> getGraph(llvm::StringRef name);
+  /// Imports `subgraph` into `region` (see GraphImporter::importSubgraph).
+  mlir::LogicalResult importSubgraph(const onnx::GraphProto &subgraph, mlir::Region &region,
+                                     llvm::ArrayRef<mlir::Type> argTypes);
   /// Rejects a node whose attribute has a value kiln does not implement.
   mlir::LogicalResult unsupportedAttrValue(llvm::StringRef name, llvm::StringRef value);
 

@@ -16,6 +16,7 @@ include "ir/GraphRecurrentOps.td"
 include "ir/GraphMiscOps.td"
 include "ir/GraphSignalOps.td"
 include "ir/GraphSamplingOps.td"
+include "ir/GraphControlFlowOps.td"
 include "ir/GraphDynamicOps.td"
 
 #endif // KILN_IR_GRAPHOPS_TD

@@ -99,6 +99,7 @@ struct LowerGraphToLinalgPass
     populateRecurrentLoweringPatterns(converter, patterns);
     populateMiscLoweringPatterns(converter, patterns);
     populateSamplingLoweringPatterns(converter, patterns);
+    populateControlFlowLoweringPatterns(converter, patterns);
     populateDataDependentLoweringPatterns(converter, patterns);
 
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))

@@ -52,6 +52,10 @@ void populateDataDependentLoweringPatterns(const mlir::TypeConverter &converter,
 void populateNonMaxSuppressionPattern(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
 
+/// If, Loop and Scan to scf (ControlFlowLowering.cpp).
+void populateControlFlowLoweringPatterns(const mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
+
 /// The converted (signless) ranked tensor type of `type`.
 mlir::RankedTensorType convertTensorType(const mlir::TypeConverter &converter,
                                          mlir::Type type);

@@ -1,0 +1,387 @@
+//===- ControlFlowLowering.cpp - graph.if/loop/scan to scf -----------------===//
+//
+// The region ops become scf ops on tensors, with the graph block moved (not
+// cloned) into the scf body so that the conversion driver, which collected
+// every nested op before it started, lowers the body's graph ops in place:
+//
+//   graph.if   -> scf.if on the condition's element; graph.yield -> scf.yield.
+//   graph.scan -> scf.for over the sequence; each step extracts one slice of
+//                 every scan input and inserts its scan elements into the
+//                 stacked outputs, which the loop carries.
+//   graph.loop -> scf.for when the trip count is a constant and the body
+//                 passes its condition through unchanged, scf.while
+//                 otherwise; scan elements go into outputs the loop carries.
+//
+// Scan outputs need a static length. A Loop's length comes from a constant
+// trip count or the model's declared output shape; since the run-time trip
+// count may differ from a declared length, writes past it are dropped and
+// rows never written stay zero, so a wrong declaration cannot write out of
+// bounds.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/GraphToLinalg/LoweringUtils.h"
+#include "ir/GraphOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+
+namespace kiln::codegen {
+namespace {
+
+/// The single element of a one-element tensor.
+Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<Value> indices(type.getRank(), b.create<arith::ConstantIndexOp>(loc, 0));
+  return b.create<tensor::ExtractOp>(loc, tensor, indices);
+}
+
+/// `value` as `type` (a compatible, possibly more or less static shape).
+Value castTo(OpBuilder &b, Location loc, Value value, Type type) {
+  // Values still of the graph's (unsigned) element types are converted by
+  // the time the IR is verified, so only shapes are compared.
+  auto from = cast<RankedTensorType>(value.getType());
+  auto to = cast<RankedTensorType>(type);
+  if (from.getShape() == to.getShape())
+    return value;
+  return b.create<tensor::CastOp>(loc, to, value);
+}
+
+/// Removes the terminator scf builders add to a loop body without results.
+void dropBuilderTerminator(ConversionPatternRewriter &rewriter, Block *body) {
+  if (!body->empty() && body->back().hasTrait<OpTrait::IsTerminator>())
+    rewriter.eraseOp(&body->back());
+}
+
+/// Converted result types, or failure with an error naming the op.
+FailureOr<SmallVector<Type>> convertResultTypes(Operation *op, const TypeConverter &converter) {
+  SmallVector<Type> types;
+  if (failed(converter.convertTypes(op->getResultTypes(), types)))
+    return op->emitError("cannot convert the result types of ") << op->getName();
+  return types;
+}
+
+/// Moves the single block of `region` to the end of `dest` with its
+/// arguments replaced by `args`, erases its graph.yield and returns what it
+/// yielded.
+SmallVector<Value> inlineBody(ConversionPatternRewriter &rewriter, Region &region, Block *dest,
+                              ValueRange args) {
+  Block &body = region.front();
+  auto yield = cast<graph::YieldOp>(body.getTerminator());
+  SmallVector<Value> yielded(yield.getValues());
+  rewriter.eraseOp(yield);
+  rewriter.inlineBlockBefore(&body, dest, dest->end(), args);
+  return yielded;
+}
+
+/// Offsets/sizes/strides of the slice at position `index` along `axis` of
+/// `tensor` (a value of `type`), one element thick.
+void sliceAlong(OpBuilder &b, Location loc, Value tensor, int64_t axis, Value index,
+                SmallVectorImpl<OpFoldResult> &offsets, SmallVectorImpl<OpFoldResult> &sizes,
+                SmallVectorImpl<OpFoldResult> &strides) {
+  sizes = tensor::getMixedSizes(b, loc, tensor);
+  auto rank = static_cast<int64_t>(sizes.size());
+  offsets.assign(rank, b.getIndexAttr(0));
+  strides.assign(rank, b.getIndexAttr(1));
+  offsets[axis] = index;
+  sizes[axis] = b.getIndexAttr(1);
+}
+
+/// Inserts `element` (its shape lacks `axis`) into `stacked` at `index`.
+Value insertAlong(OpBuilder &b, Location loc, Value element, Value stacked, int64_t axis,
+                  Value index) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  sliceAlong(b, loc, stacked, axis, index, offsets, sizes, strides);
+  // The slice type without `axis`: the element's shape as the output sees it.
+  auto stackedType = cast<RankedTensorType>(stacked.getType());
+  SmallVector<int64_t> shape(stackedType.getShape());
+  shape.erase(shape.begin() + axis);
+  element = castTo(b, loc, element, RankedTensorType::get(shape, stackedType.getElementType()));
+  return b.create<tensor::InsertSliceOp>(loc, element, stacked, offsets, sizes, strides);
+}
+
+/// `index` counted from the back of a sequence of `length` when `reverse`.
+Value orderedIndex(OpBuilder &b, Location loc, Value index, int64_t length, bool reverse) {
+  if (!reverse)
+    return index;
+  Value last = b.create<arith::ConstantIndexOp>(loc, length - 1);
+  return b.create<arith::SubIOp>(loc, last, index);
+}
+
+/// Zero-filled stacked outputs for the scan outputs (results from `first`).
+FailureOr<SmallVector<Value>> createStackedOutputs(OpBuilder &b, Operation *op,
+                                                   ArrayRef<Type> resultTypes, size_t first,
+                                                   StringRef lengthSource) {
+  SmallVector<Value> outputs;
+  for (size_t k = first; k < resultTypes.size(); ++k) {
+    auto type = cast<RankedTensorType>(resultTypes[k]);
+    if (!type.hasStaticShape())
+      return op->emitError() << "scan output " << k - first << " has type " << type
+                             << "; its length must be known at compile time ("
+                             << lengthSource << ")";
+    Value zero = createScalarConstant(b, op->getLoc(), type.getElementType(), 0);
+    outputs.push_back(createFilledTensor(b, op->getLoc(), type, zero));
+  }
+  return outputs;
+}
+
+//===----------------------------------------------------------------------===//
+// If
+//===----------------------------------------------------------------------===//
+
+struct IfLowering : OpConversionPattern<graph::IfOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(graph::IfOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto types = convertResultTypes(op, *getTypeConverter());
+    if (failed(types))
+      return failure();
+    Value cond = extractScalar(rewriter, op.getLoc(), adaptor.getCond());
+    auto ifOp = rewriter.create<scf::IfOp>(op.getLoc(), *types, cond, /*addThenBlock=*/false,
+                                           /*addElseBlock=*/false);
+    rewriter.inlineRegionBefore(op.getThenBranch(), ifOp.getThenRegion(),
+                                ifOp.getThenRegion().end());
+    rewriter.inlineRegionBefore(op.getElseBranch(), ifOp.getElseRegion(),
+                                ifOp.getElseRegion().end());
+    rewriter.replaceOp(op, ifOp.getResults());
+    return success();
+  }
+};
+
+/// The terminators of an If's branches (those of loops are consumed by the
+/// loop patterns).
+struct YieldLowering : OpConversionPattern<graph::YieldOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(graph::YieldOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto parent = dyn_cast<scf::IfOp>(op->getParentOp());
+    if (!parent)
+      return rewriter.notifyMatchFailure(op, "not in a lowered If");
+    SmallVector<Value> values;
+    for (auto [value, type] : llvm::zip(adaptor.getValues(), parent.getResultTypes()))
+      values.push_back(castTo(rewriter, op.getLoc(), value, type));
+    rewriter.replaceOpWithNewOp<scf::YieldOp>(op, values);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Scan
+//===----------------------------------------------------------------------===//
+
+struct ScanLowering : OpConversionPattern<graph::ScanOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(graph::ScanOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    int64_t length = op.getSequenceLength();
+    if (ShapedType::isDynamic(length))
+      return op.emitError("Scan needs a sequence length known at compile time");
+    auto types = convertResultTypes(op, *getTypeConverter());
+    if (failed(types))
+      return failure();
+    size_t numStates = op.getNumStates();
+    auto outputs = createStackedOutputs(rewriter, op, *types, numStates,
+                                        "the scan inputs' length");
+    if (failed(outputs))
+      return failure();
+    SmallVector<Value> inits(adaptor.getInitialStates());
+    llvm::append_range(inits, *outputs);
+
+    Value zero = rewriter.create<arith::ConstantIndexOp>(loc, 0);
+    Value end = rewriter.create<arith::ConstantIndexOp>(loc, length);
+    Value one = rewriter.create<arith::ConstantIndexOp>(loc, 1);
+    auto loop = rewriter.create<scf::ForOp>(loc, zero, end, one, inits);
+    Block *body = loop.getBody();
+    rewriter.setInsertionPointToStart(body);
+    Value step = loop.getInductionVar();
+
+    SmallVector<Value> args(loop.getRegionIterArgs().take_front(numStates));
+    Block &graphBody = op.getBody().front();
+    for (auto [j, input] : llvm::enumerate(adaptor.getScanInputs())) {
+      int64_t axis = op.getScanInputAxes()[j];
+      Value index = orderedIndex(rewriter, loc, step, length, op.getScanInputDirections()[j]);
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      sliceAlong(rewriter, loc, input, axis, index, offsets, sizes, strides);
+      auto sliceType = convertTensorType(*getTypeConverter(),
+                                         graphBody.getArgument(numStates + j).getType());
+      args.push_back(rewriter.create<tensor::ExtractSliceOp>(loc, sliceType, input, offsets,
+                                                             sizes, strides));
+    }
+    dropBuilderTerminator(rewriter, body);
+    SmallVector<Value> yielded = inlineBody(rewriter, op.getBody(), body, args);
+    rewriter.setInsertionPointToEnd(body);
+    SmallVector<Value> next;
+    for (size_t i = 0; i < numStates; ++i)
+      next.push_back(castTo(rewriter, loc, yielded[i], (*types)[i]));
+    for (size_t k = 0; k < op.getNumScanOutputs(); ++k) {
+      Value index = orderedIndex(rewriter, loc, step, length, op.getScanOutputDirections()[k]);
+      next.push_back(insertAlong(rewriter, loc, yielded[numStates + k],
+                                 loop.getRegionIterArgs()[numStates + k],
+                                 op.getScanOutputAxes()[k], index));
+    }
+    rewriter.create<scf::YieldOp>(loc, next);
+    rewriter.replaceOp(op, loop.getResults());
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Loop
+//===----------------------------------------------------------------------===//
+
+/// Whether the Loop body yields its condition argument unchanged.
+bool passesConditionThrough(graph::LoopOp op) {
+  Value cond = op.getYield().getValues()[0];
+  while (auto identity = cond.getDefiningOp<graph::IdentityOp>())
+    cond = identity.getInput();
+  return cond == op.getBody().front().getArgument(1);
+}
+
+std::optional<int64_t> constantScalar(Value value) {
+  DenseElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)) || attr.getNumElements() != 1)
+    return std::nullopt;
+  return (*attr.getValues<APInt>().begin()).getSExtValue();
+}
+
+struct LoopLowering : OpConversionPattern<graph::LoopOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  /// Lowers the body at the end of `block` for iteration `iteration` (i64)
+  /// with condition `cond` (i1) and the loop-carried `carried` and stacked
+  /// `outputs`; returns the next condition, carried values and outputs.
+  SmallVector<Value> lowerBody(ConversionPatternRewriter &rewriter, graph::LoopOp op,
+                               ArrayRef<Type> types, Block *block, Value iteration, Value cond,
+                               ValueRange carried, ValueRange outputs) const {
+    Location loc = op.getLoc();
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointToEnd(block);
+    Value iterTensor = rewriter.create<tensor::FromElementsOp>(
+        loc, RankedTensorType::get({}, rewriter.getI64Type()), iteration);
+    Value condTensor = rewriter.create<tensor::FromElementsOp>(
+        loc, RankedTensorType::get({}, rewriter.getI1Type()), cond);
+    SmallVector<Value> args = {iterTensor, condTensor};
+    llvm::append_range(args, carried);
+    SmallVector<Value> yielded = inlineBody(rewriter, op.getBody(), block, args);
+    rewriter.setInsertionPointToEnd(block);
+    size_t numCarried = op.getNumCarried();
+    SmallVector<Value> next = {extractScalar(rewriter, loc, yielded[0])};
+    for (size_t i = 0; i < numCarried; ++i)
+      next.push_back(castTo(rewriter, loc, yielded[1 + i], types[i]));
+    Value index = rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(), iteration);
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      Value stacked = outputs[k];
+      Value element = yielded[1 + numCarried + k];
+      int64_t length = cast<RankedTensorType>(stacked.getType()).getDimSize(0);
+      // Only rows inside the output are written (see the file comment).
+      Value inside = rewriter.create<arith::CmpIOp>(
+          loc, arith::CmpIPredicate::ult, index,
+          rewriter.create<arith::ConstantIndexOp>(loc, length));
+      auto guarded = rewriter.create<scf::IfOp>(
+          loc, inside,
+          [&](OpBuilder &b, Location l) {
+            b.create<scf::YieldOp>(l, insertAlong(b, l, element, stacked, 0, index));
+          },
+          [&](OpBuilder &b, Location l) { b.create<scf::YieldOp>(l, stacked); });
+      next.push_back(guarded.getResult(0));
+    }
+    return next;
+  }
+
+  LogicalResult matchAndRewrite(graph::LoopOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto types = convertResultTypes(op, *getTypeConverter());
+    if (failed(types))
+      return failure();
+    size_t numCarried = op.getNumCarried();
+    auto outputs = createStackedOutputs(
+        rewriter, op, *types, numCarried,
+        "a constant trip count, or the shape the model declares for the output");
+    if (failed(outputs))
+      return failure();
+    SmallVector<Type> carriedTypes(ArrayRef<Type>(*types).take_front(numCarried));
+    SmallVector<Value> carried;
+    for (auto [value, type] : llvm::zip(adaptor.getInitialValues(), carriedTypes))
+      carried.push_back(castTo(rewriter, loc, value, type));
+    Type i64 = rewriter.getI64Type();
+
+    std::optional<int64_t> constTrip = constantScalar(op.getMaxTripCount());
+    std::optional<int64_t> constCond = constantScalar(op.getCondition());
+    bool counted = constTrip && (!op.getCondition() || (constCond && *constCond != 0)) &&
+                   passesConditionThrough(op);
+    if (counted) {
+      // A plain counted loop: the condition stays true throughout.
+      SmallVector<Value> inits(carried);
+      llvm::append_range(inits, *outputs);
+      auto loop = rewriter.create<scf::ForOp>(
+          loc, rewriter.create<arith::ConstantIndexOp>(loc, 0),
+          rewriter.create<arith::ConstantIndexOp>(loc, std::max<int64_t>(0, *constTrip)),
+          rewriter.create<arith::ConstantIndexOp>(loc, 1), inits);
+      Block *body = loop.getBody();
+      dropBuilderTerminator(rewriter, body);
+      rewriter.setInsertionPointToStart(body);
+      Value iteration = rewriter.create<arith::IndexCastOp>(loc, i64, loop.getInductionVar());
+      Value isTrue = rewriter.create<arith::ConstantIntOp>(loc, 1, 1);
+      ValueRange iterArgs = loop.getRegionIterArgs();
+      SmallVector<Value> next =
+          lowerBody(rewriter, op, *types, body, iteration, isTrue,
+                    iterArgs.take_front(numCarried), iterArgs.drop_front(numCarried));
+      rewriter.setInsertionPointToEnd(body);
+      rewriter.create<scf::YieldOp>(loc, ArrayRef<Value>(next).drop_front());
+      rewriter.replaceOp(op, loop.getResults());
+      return success();
+    }
+
+    // scf.while over (iteration, condition, carried..., outputs...).
+    Value cond = adaptor.getCondition()
+                     ? extractScalar(rewriter, loc, adaptor.getCondition())
+                     : rewriter.create<arith::ConstantIntOp>(loc, 1, 1).getResult();
+    Value tripCount = adaptor.getMaxTripCount()
+                          ? extractScalar(rewriter, loc, adaptor.getMaxTripCount())
+                          : Value();
+    SmallVector<Value> inits = {rewriter.create<arith::ConstantIntOp>(loc, 0, 64), cond};
+    llvm::append_range(inits, carried);
+    llvm::append_range(inits, *outputs);
+    SmallVector<Type> loopTypes(ValueRange(inits).getTypes());
+    SmallVector<Location> locs(loopTypes.size(), loc);
+    auto loop = rewriter.create<scf::WhileOp>(loc, loopTypes, inits);
+
+    Block *before = rewriter.createBlock(&loop.getBefore(), {}, loopTypes, locs);
+    Value go = before->getArgument(1);
+    if (tripCount) {
+      Value below = rewriter.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt,
+                                                   before->getArgument(0), tripCount);
+      go = rewriter.create<arith::AndIOp>(loc, go, below);
+    }
+    rewriter.create<scf::ConditionOp>(loc, go, before->getArguments());
+
+    Block *after = rewriter.createBlock(&loop.getAfter(), {}, loopTypes, locs);
+    ValueRange args = after->getArguments();
+    SmallVector<Value> next =
+        lowerBody(rewriter, op, *types, after, args[0], args[1],
+                  args.slice(2, numCarried), args.drop_front(2 + numCarried));
+    rewriter.setInsertionPointToEnd(after);
+    Value one = rewriter.create<arith::ConstantIntOp>(loc, 1, 64);
+    next.insert(next.begin(), rewriter.create<arith::AddIOp>(loc, args[0], one));
+    rewriter.create<scf::YieldOp>(loc, next);
+    rewriter.replaceOp(op, loop.getResults().drop_front(2));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateControlFlowLoweringPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
+  patterns.add<IfLowering, YieldLowering, ScanLowering, LoopLowering>(converter,
+                                                                       patterns.getContext());
+}
+
+} // namespace kiln::codegen

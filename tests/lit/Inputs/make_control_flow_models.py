@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""make_control_flow_models.py CASE OUTDIR: small If / Loop / Scan models for
+kiln's control-flow tests. Writes OUTDIR/model.onnx and, for cases with a
+reference, OUTDIR/test_data_set_0 (inputs and expected outputs computed here
+with numpy) in the layout of ONNX's node tests, for `kiln run --test-data`."""
+import os
+import sys
+import warnings
+
+import numpy as np
+
+warnings.filterwarnings("ignore", category=FutureWarning)
+
+# Debian's numpy 1.24 removed aliases that onnx 1.12 still uses.
+for alias, real in [("float", float), ("int", int), ("bool", bool), ("object", object),
+                    ("complex", complex), ("str", str)]:
+    if not hasattr(np, alias):
+        setattr(np, alias, real)
+
+import onnx  # noqa: E402
+from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+F, I64, B = TensorProto.FLOAT, TensorProto.INT64, TensorProto.BOOL
+
+
+def vi(name, elem, shape):
+    return helper.make_tensor_value_info(name, elem, shape)
+
+
+def const(name, array):
+    return helper.make_node("Constant", [], [name], name=name,
+                            value=numpy_helper.from_array(np.asarray(array), name))
+
+
+def model(nodes, inputs, outputs, opset=13, inits=()):
+    graph = helper.make_graph(nodes, "test", inputs, outputs, list(inits))
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                          producer_name="kiln-tests")
+    m.ir_version = 7
+    return m
+
+
+def if_outer_scope():
+    """Branches read the outer `x`; then: x + x, else: x * x."""
+    then = helper.make_graph([helper.make_node("Add", ["x", "x"], ["t"], name="then_add")],
+                             "then", [], [vi("t", F, [2, 3])])
+    other = helper.make_graph([helper.make_node("Mul", ["x", "x"], ["e"], name="else_mul")],
+                              "else", [], [vi("e", F, [2, 3])])
+    node = helper.make_node("If", ["c"], ["y"], name="choose", then_branch=then,
+                            else_branch=other)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3) - 2
+    c = np.array(False)
+    return (model([node], [vi("c", B, []), vi("x", F, [2, 3])], [vi("y", F, [2, 3])]),
+            [c, x], [x * x])
+
+
+def if_constant_condition():
+    """A constant condition: graph-opt inlines the then branch."""
+    m, _, _ = if_outer_scope()
+    m.graph.node.insert(0, const("c", np.array(True)))
+    del m.graph.input[0]
+    x = np.ones((2, 3), np.float32)
+    return m, [x], [x + x]
+
+
+def loop_counted():
+    """Trip count 4, no condition: a <- 0.5 * a + x (x from the outer scope),
+    p, q swap every iteration; scan outputs a and the iteration number."""
+    body = helper.make_graph(
+        [const("half", np.float32(0.5)),
+         helper.make_node("Mul", ["a_in", "half"], ["scaled"], name="scale"),
+         helper.make_node("Add", ["scaled", "x"], ["a_out"], name="accumulate"),
+         helper.make_node("Identity", ["cond_in"], ["cond_out"], name="keep_going"),
+         helper.make_node("Identity", ["q_in"], ["p_out"], name="swap_p"),
+         helper.make_node("Identity", ["p_in"], ["q_out"], name="swap_q"),
+         helper.make_node("Identity", ["a_out"], ["a_scan"], name="record_a"),
+         helper.make_node("Identity", ["i"], ["i_scan"], name="record_i")],
+        "body",
+        [vi("i", I64, []), vi("cond_in", B, []), vi("a_in", F, [2, 3]),
+         vi("p_in", F, [3]), vi("q_in", F, [3])],
+        [vi("cond_out", B, []), vi("a_out", F, [2, 3]), vi("p_out", F, [3]),
+         vi("q_out", F, [3]), vi("a_scan", F, [2, 3]), vi("i_scan", I64, [])])
+    nodes = [const("trip", np.int64(4)),
+             helper.make_node("Loop", ["trip", "", "a0", "p0", "q0"],
+                              ["a", "p", "q", "as", "is"], name="loop", body=body)]
+    m = model(nodes, [vi("x", F, [2, 3]), vi("a0", F, [2, 3]), vi("p0", F, [3]),
+                      vi("q0", F, [3])],
+              [vi("a", F, [2, 3]), vi("p", F, [3]), vi("q", F, [3]), vi("as", F, None),
+               vi("is", I64, None)])
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    a0 = np.full((2, 3), 8, np.float32)
+    p0, q0 = np.array([1, 2, 3], np.float32), np.array([4, 5, 6], np.float32)
+    a, p, q, scans = a0, p0, q0, []
+    for _ in range(4):
+        a = 0.5 * a + x
+        p, q = q, p
+        scans.append(a)
+    return m, [x, a0, p0, q0], [a, p, q, np.stack(scans), np.arange(4, dtype=np.int64)]
+
+
+def loop_until():
+    """At most 10 iterations, stopping once s >= limit; an If inside the body
+    adds 1 on even iterations and 2 on odd ones."""
+    add1 = helper.make_graph([helper.make_node("Add", ["s_in", "one"], ["s1"], name="add_one")],
+                             "even", [], [vi("s1", F, [1])])
+    add2 = helper.make_graph([helper.make_node("Add", ["s_in", "two"], ["s2"], name="add_two")],
+                             "odd", [], [vi("s2", F, [1])])
+    body = helper.make_graph(
+        [const("one", np.array([1], np.float32)), const("two", np.array([2], np.float32)),
+         const("i2", np.int64(2)), const("zero", np.int64(0)),
+         helper.make_node("Mod", ["i", "i2"], ["parity"], name="parity"),
+         helper.make_node("Equal", ["parity", "zero"], ["even"], name="is_even"),
+         helper.make_node("If", ["even"], ["s_out"], name="step", then_branch=add1,
+                          else_branch=add2),
+         helper.make_node("Less", ["s_out", "limit"], ["below"], name="below"),
+         helper.make_node("Squeeze", ["below"], ["cond_out"], name="to_scalar")],
+        "body", [vi("i", I64, []), vi("cond_in", B, []), vi("s_in", F, [1])],
+        [vi("cond_out", B, []), vi("s_out", F, [1])])
+    nodes = [const("max", np.int64(10)), const("start", np.array(True)),
+             helper.make_node("Loop", ["max", "start", "s0"], ["s"], name="until", body=body)]
+    m = model(nodes, [vi("s0", F, [1]), vi("limit", F, [1])], [vi("s", F, [1])])
+    s0, limit = np.array([0.5], np.float32), np.array([6], np.float32)
+    s = s0.copy()
+    for i in range(10):
+        s = s + (1 if i % 2 == 0 else 2)
+        if not s[0] < limit[0]:
+            break
+    return m, [s0, limit], [s]
+
+
+def loop_runtime_trip():
+    """A trip count from an input and a scan output with no declared shape."""
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["cond_in"], ["cond_out"], name="keep_going"),
+         helper.make_node("Identity", ["i"], ["i_scan"], name="record_i")],
+        "body", [vi("i", I64, []), vi("cond_in", B, [])],
+        [vi("cond_out", B, []), vi("i_scan", I64, [])])
+    node = helper.make_node("Loop", ["n", ""], ["is"], name="count", body=body)
+    return model([node], [vi("n", I64, [])], [vi("is", I64, None)]), None, None
+
+
+def scan_axes():
+    """Opset 11 Scan: two states, one input scanned along axis 1 in reverse,
+    one along axis 0; scan outputs stacked on axis 1, one of them reversed."""
+    body = helper.make_graph(
+        [helper.make_node("Add", ["acc_in", "col"], ["acc_out"], name="add_col"),
+         helper.make_node("Mul", ["prod_in", "w"], ["prod_out"], name="mul_w"),
+         helper.make_node("Identity", ["acc_out"], ["acc_scan"], name="record_acc"),
+         helper.make_node("Identity", ["prod_out"], ["prod_scan"], name="record_prod")],
+        "body", [vi("acc_in", F, [2]), vi("prod_in", F, [1]), vi("col", F, [2]),
+                 vi("w", F, [1])],
+        [vi("acc_out", F, [2]), vi("prod_out", F, [1]), vi("acc_scan", F, [2]),
+         vi("prod_scan", F, [1])])
+    node = helper.make_node("Scan", ["acc0", "prod0", "x", "ws"],
+                            ["acc", "prod", "accs", "prods"], name="scan", body=body,
+                            num_scan_inputs=2, scan_input_axes=[1, 0],
+                            scan_input_directions=[1, 0], scan_output_axes=[1, -1],
+                            scan_output_directions=[0, 1])
+    m = model([node], [vi("acc0", F, [2]), vi("prod0", F, [1]), vi("x", F, [2, 3]),
+                       vi("ws", F, [3, 1])],
+              [vi("acc", F, [2]), vi("prod", F, [1]), vi("accs", F, None),
+               vi("prods", F, None)], opset=11)
+    acc0, prod0 = np.array([1, -1], np.float32), np.array([1], np.float32)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+    ws = np.array([[2], [3], [4]], np.float32)
+    acc, prod, accs, prods = acc0, prod0, [], []
+    for t in range(3):
+        acc = acc + x[:, 2 - t]
+        prod = prod * ws[t]
+        accs.append(acc)
+        prods.append(prod)
+    accs = np.stack(accs, axis=1)                # 2 x 3
+    prods = np.stack(prods[::-1], axis=1)        # 1 x 3, reversed
+    return m, [acc0, prod0, x, ws], [acc, prod, accs, prods]
+
+
+def scan8_batch():
+    """Opset 8 Scan with a batch of 2: a running sum per batch entry."""
+    body = helper.make_graph(
+        [helper.make_node("Add", ["s_in", "v"], ["s_out"], name="add"),
+         helper.make_node("Identity", ["s_out"], ["s_scan"], name="record")],
+        "body", [vi("s_in", F, [2]), vi("v", F, [2])],
+        [vi("s_out", F, [2]), vi("s_scan", F, [2])])
+    node = helper.make_node("Scan", ["", "s0", "x"], ["s", "ss"], name="scan8", body=body,
+                            num_scan_inputs=1, directions=[1])
+    m = model([node], [vi("s0", F, [2, 2]), vi("x", F, [2, 3, 2])],
+              [vi("s", F, [2, 2]), vi("ss", F, [2, 3, 2])], opset=8)
+    s0 = np.array([[0, 1], [10, 20]], np.float32)
+    x = np.arange(12, dtype=np.float32).reshape(2, 3, 2)
+    # Reversed input: step t reads x[:, 2 - t].
+    ss = np.stack([s0 + x[:, 2:].sum(1), s0 + x[:, 1:].sum(1), s0 + x.sum(1)], axis=1)
+    return m, [s0, x], [ss[:, -1], ss]
+
+
+CASES = {f.__name__: f for f in [if_outer_scope, if_constant_condition, loop_counted,
+                                 loop_until, loop_runtime_trip, scan_axes, scan8_batch]}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in CASES:
+        sys.exit(f"usage: make_control_flow_models.py {{{','.join(CASES)}}} OUTDIR")
+    m, inputs, outputs = CASES[sys.argv[1]]()
+    out = sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    onnx.save(m, os.path.join(out, "model.onnx"))
+    if inputs is None:
+        return
+    data = os.path.join(out, "test_data_set_0")
+    os.makedirs(data, exist_ok=True)
+    graph_inputs = [i.name for i in m.graph.input]
+    for k, (name, array) in enumerate(zip(graph_inputs, inputs)):
+        tensor = numpy_helper.from_array(np.asarray(array), name)
+        with open(os.path.join(data, f"input_{k}.pb"), "wb") as f:
+            f.write(tensor.SerializeToString())
+    for k, (info, array) in enumerate(zip(m.graph.output, outputs)):
+        tensor = numpy_helper.from_array(np.asarray(array), info.name)
+        with open(os.path.join(data, f"output_{k}.pb"), "wb") as f:
+            f.write(tensor.SerializeToString())
+
+
+if __name__ == "__main__":
+    main()
