@@ -20,7 +20,6 @@
 
 #include "onnx/onnx_pb.h"
 
-#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/ScopeExit.h"
 
 using namespace mlir;
@@ -161,13 +160,6 @@ LogicalResult importIf(NodeImporter &node) {
 // Loop
 //===----------------------------------------------------------------------===//
 
-/// Whether `value` is the body's condition argument passed through unchanged.
-bool isPassThrough(Value value, Value arg) {
-  while (auto identity = value.getDefiningOp<IdentityOp>())
-    value = identity.getInput();
-  return value == arg;
-}
-
 LogicalResult importLoop(NodeImporter &node) {
   auto body = node.getGraph("body");
   if (failed(body))
@@ -214,24 +206,23 @@ LogicalResult importLoop(NodeImporter &node) {
   // The scan outputs' length is the number of iterations: known when the
   // trip count is a constant and the condition never stops the loop early,
   // or when the model declares it; otherwise dynamic (lowering rejects it).
-  int64_t length = ShapedType::kDynamic;
-  DenseElementsAttr constTrip, constCond;
-  bool condAlwaysTrue = !cond || (matchPattern(cond, m_Constant(&constCond)) &&
-                                  constCond.getNumElements() == 1 &&
-                                  *constCond.getValues<bool>().begin());
-  if (tripCount && matchPattern(tripCount, m_Constant(&constTrip)) &&
-      constTrip.getNumElements() == 1 && condAlwaysTrue &&
-      isPassThrough(yield.getValues()[0], region.front().getArgument(1)))
-    length = std::max<int64_t>(0, *constTrip.getValues<int64_t>().begin());
   for (size_t k = 0; k < numScan; ++k) {
     auto element = cast<RankedTensorType>(yield.getValues()[1 + numCarried + k].getType());
-    SmallVector<int64_t> shape = {length};
+    SmallVector<int64_t> shape = {ShapedType::kDynamic};
     llvm::append_range(shape, element.getShape());
-    resultTypes.push_back(refineWithOnnx(node, numCarried + k,
-                                         RankedTensorType::get(shape, element.getElementType())));
+    resultTypes.push_back(RankedTensorType::get(shape, element.getElementType()));
   }
   auto op = node.create<LoopOp>(resultTypes, tripCount, cond, initial);
   op.getBody().takeBody(region);
+  std::optional<int64_t> iterations = op.getConstantTripCount();
+  for (size_t i = numCarried; i < resultTypes.size(); ++i) {
+    auto type = cast<RankedTensorType>(resultTypes[i]);
+    SmallVector<int64_t> shape(type.getShape());
+    if (iterations)
+      shape[0] = *iterations;
+    op.getResult(i).setType(
+        refineWithOnnx(node, i, RankedTensorType::get(shape, type.getElementType())));
+  }
   return node.setResults(op.getResults());
 }
 

@@ -124,6 +124,35 @@ void IfOp::getCanonicalizationPatterns(RewritePatternSet &results, MLIRContext *
 
 YieldOp LoopOp::getYield() { return cast<YieldOp>(getBody().front().getTerminator()); }
 
+namespace {
+/// The single element of a constant one-element integer or i1 tensor.
+std::optional<int64_t> getConstantScalar(Value value) {
+  DenseElementsAttr attr;
+  if (!value || !matchPattern(value, m_Constant(&attr)) || attr.getNumElements() != 1 ||
+      !attr.getElementType().isIntOrIndex())
+    return std::nullopt;
+  return (*attr.getValues<APInt>().begin()).getSExtValue();
+}
+} // namespace
+
+std::optional<int64_t> LoopOp::getConstantTripCount() {
+  std::optional<int64_t> count = getConstantScalar(getMaxTripCount());
+  if (!count)
+    return std::nullopt;
+  if (getCondition()) {
+    std::optional<int64_t> initial = getConstantScalar(getCondition());
+    if (!initial || *initial == 0)
+      return std::nullopt;
+  }
+  Value next = getYield().getValues()[0];
+  while (auto identity = next.getDefiningOp<IdentityOp>())
+    next = identity.getInput();
+  std::optional<int64_t> constantNext = getConstantScalar(next);
+  if (next != getBody().front().getArgument(1) && (!constantNext || *constantNext == 0))
+    return std::nullopt;
+  return std::max<int64_t>(0, *count);
+}
+
 LogicalResult LoopOp::verify() {
   if (Value count = getMaxTripCount())
     if (!hasOneElement(count.getType()))

@@ -114,6 +114,11 @@ def Graph_LoopOp : Graph_RegionOp<"loop", [AttrSizedOperandSegments]> {
     unsigned getNumCarried() { return getInitialValues().size(); }
     /// K, the number of scan outputs.
     unsigned getNumScanOutputs() { return getOutputs().size() - getNumCarried(); }
+    /// The number of iterations when it is known at compile time: a constant
+    /// trip count, and a condition that never stops the loop early (absent
+    /// or constant true initially; the body yields its condition argument
+    /// unchanged or a constant true).
+    std::optional<int64_t> getConstantTripCount();
   }];
 }
 

@@ -8,9 +8,8 @@
 //   graph.scan -> scf.for over the sequence; each step extracts one slice of
 //                 every scan input and inserts its scan elements into the
 //                 stacked outputs, which the loop carries.
-//   graph.loop -> scf.for when the trip count is a constant and the body
-//                 passes its condition through unchanged, scf.while
-//                 otherwise; scan elements go into outputs the loop carries.
+//   graph.loop -> scf.for when the number of iterations is known at compile
+//                 time (LoopOp::getConstantTripCount), scf.while otherwise; scan elements go into outputs the loop carries.
 //
 // Scan outputs need a static length. A Loop's length comes from a constant
 // trip count or the model's declared output shape; since the run-time trip
@@ -235,21 +234,6 @@ struct ScanLowering : OpConversionPattern<graph::ScanOp> {
 // Loop
 //===----------------------------------------------------------------------===//
 
-/// Whether the Loop body yields its condition argument unchanged.
-bool passesConditionThrough(graph::LoopOp op) {
-  Value cond = op.getYield().getValues()[0];
-  while (auto identity = cond.getDefiningOp<graph::IdentityOp>())
-    cond = identity.getInput();
-  return cond == op.getBody().front().getArgument(1);
-}
-
-std::optional<int64_t> constantScalar(Value value) {
-  DenseElementsAttr attr;
-  if (!value || !matchPattern(value, m_Constant(&attr)) || attr.getNumElements() != 1)
-    return std::nullopt;
-  return (*attr.getValues<APInt>().begin()).getSExtValue();
-}
-
 struct LoopLowering : OpConversionPattern<graph::LoopOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -312,17 +296,13 @@ struct LoopLowering : OpConversionPattern<graph::LoopOp> {
       carried.push_back(castTo(rewriter, loc, value, type));
     Type i64 = rewriter.getI64Type();
 
-    std::optional<int64_t> constTrip = constantScalar(op.getMaxTripCount());
-    std::optional<int64_t> constCond = constantScalar(op.getCondition());
-    bool counted = constTrip && (!op.getCondition() || (constCond && *constCond != 0)) &&
-                   passesConditionThrough(op);
-    if (counted) {
+    if (std::optional<int64_t> constTrip = op.getConstantTripCount()) {
       // A plain counted loop: the condition stays true throughout.
       SmallVector<Value> inits(carried);
       llvm::append_range(inits, *outputs);
       auto loop = rewriter.create<scf::ForOp>(
           loc, rewriter.create<arith::ConstantIndexOp>(loc, 0),
-          rewriter.create<arith::ConstantIndexOp>(loc, std::max<int64_t>(0, *constTrip)),
+          rewriter.create<arith::ConstantIndexOp>(loc, *constTrip),
           rewriter.create<arith::ConstantIndexOp>(loc, 1), inits);
       Block *body = loop.getBody();
       dropBuilderTerminator(rewriter, body);

@@ -15,6 +15,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <fmt/format.h>
+#include <functional>
 #include <map>
 
 #include "llvm/Support/raw_ostream.h"
@@ -125,15 +126,30 @@ int runInspect() {
 
   std::map<std::string, int> histogram;
   std::map<std::string, int> unsupported;
-  for (const auto &node : graph.node()) {
-    std::string key = node.domain().empty() || node.domain() == "ai.onnx"
-                          ? node.op_type()
-                          : node.domain() + "." + node.op_type();
-    ++histogram[key];
-    if (!isOperatorSupported(node.domain(), node.op_type(), (*loaded)->opset))
-      ++unsupported[key];
-  }
-  line(fmt::format("nodes:     {} ({} operator types)", graph.node_size(), histogram.size()));
+  int subgraphNodes = 0;
+  // The bodies of If, Loop and Scan (GRAPH attributes) are imported too.
+  std::function<void(const onnx::GraphProto &, bool)> countNodes =
+      [&](const onnx::GraphProto &body, bool nested) {
+        for (const auto &node : body.node()) {
+          std::string key = node.domain().empty() || node.domain() == "ai.onnx"
+                                ? node.op_type()
+                                : node.domain() + "." + node.op_type();
+          ++histogram[key];
+          subgraphNodes += nested;
+          if (!isOperatorSupported(node.domain(), node.op_type(), (*loaded)->opset))
+            ++unsupported[key];
+          for (const auto &attr : node.attribute()) {
+            if (attr.has_g())
+              countNodes(attr.g(), true);
+            for (const auto &g : attr.graphs())
+              countNodes(g, true);
+          }
+        }
+      };
+  countNodes(graph, false);
+  line(fmt::format("nodes:     {} ({} operator types{})", graph.node_size() + subgraphNodes,
+                   histogram.size(),
+                   subgraphNodes ? fmt::format("; {} in subgraphs", subgraphNodes) : ""));
   std::vector<std::pair<std::string, int>> sorted(histogram.begin(), histogram.end());
   std::stable_sort(sorted.begin(), sorted.end(),
                    [](const auto &a, const auto &b) { return a.second > b.second; });

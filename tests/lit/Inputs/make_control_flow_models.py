@@ -192,7 +192,42 @@ def scan8_batch():
     return m, [s0, x], [ss[:, -1], ss]
 
 
-CASES = {f.__name__: f for f in [if_outer_scope, if_constant_condition, loop_counted,
+def torch_loop_if():
+    """A TorchScript module exported by PyTorch: a recurrence over the rows of
+    x (Loop with a constant trip count whose body yields an outer constant
+    as its condition) followed by a data-dependent branch (If)."""
+    import io
+    import torch
+
+    class Recurrence(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = torch.nn.Linear(4, 4)
+
+        def forward(self, x):
+            h = torch.zeros(1, 4)
+            for i in range(x.size(0)):
+                h = torch.tanh(self.lin(x[i]).unsqueeze(0) + h)
+            if h.sum() > 0:
+                h = h * 2
+            else:
+                h = h - 1
+            return h
+
+    torch.manual_seed(0)
+    module = torch.jit.script(Recurrence())
+    x = torch.randn(5, 4)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(module, (x,), buffer, input_names=["x"], output_names=["h"],
+                          opset_version=13)
+    m = onnx.load_from_string(buffer.getvalue())
+    assert {n.op_type for n in m.graph.node} >= {"Loop", "If"}, "export changed"
+    return m, [x.numpy()], [module(x).detach().numpy()]
+
+
+CASES = {f.__name__: f for f in [torch_loop_if, if_outer_scope, if_constant_condition, loop_counted,
                                  loop_until, loop_runtime_trip, scan_axes, scan8_batch]}
 
 
