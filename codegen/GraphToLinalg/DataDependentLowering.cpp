@@ -2,7 +2,8 @@
 //
 // Ops whose result size depends on the data. Each is computed into a buffer
 // of a size bounded at compile time (NonZero: the number of elements;
-// Compress: the axis; Unique: the slices along the axis; NonMaxSuppression:
+// Compress: the axis; Unique: the slices along the axis; TopK with a
+// run-time k: the axis; NonMaxSuppression:
 // batches x classes x min(boxes, the maximum when constant)), by loops that
 // count as they write. The result is the leading part of that buffer: a
 // tensor.extract_slice whose size is the count clamped with affine.min to
@@ -320,13 +321,56 @@ struct UniqueLowering : OpConversionPattern<graph::UniqueOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// TopK with a run-time k
+//===----------------------------------------------------------------------===//
+
+/// TopK whose k is computed at run time and whose result size nothing else
+/// fixes: the whole axis is ordered (a TopK with k = the axis size, lowered
+/// as usual) and the result is its first k entries, k clamped to the axis.
+struct RuntimeTopKLowering : OpConversionPattern<graph::TopKOp> {
+  RuntimeTopKLowering(const TypeConverter &converter, MLIRContext *context)
+      : OpConversionPattern(converter, context, /*benefit=*/2) {}
+
+  LogicalResult matchAndRewrite(graph::TopKOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    int64_t axis = op.getAxis();
+    RankedTensorType valuesType = op.getValues().getType();
+    RankedTensorType inputType = op.getInput().getType();
+    if (!valuesType.isDynamicDim(axis) || graph::getConstantIntValues(op.getK()) ||
+        !inputType.hasStaticShape())
+      return failure();
+    for (int64_t d = 0; d < valuesType.getRank(); ++d)
+      if (d != axis && valuesType.isDynamicDim(d))
+        return failure();
+    Location loc = op.getLoc();
+    Emitter e{rewriter, loc};
+    int64_t size = inputType.getDimSize(axis);
+    SmallVector<int64_t> fullShape(inputType.getShape());
+    auto all = rewriter.create<graph::TopKOp>(
+        loc, TypeRange{RankedTensorType::get(fullShape, valuesType.getElementType()),
+                       RankedTensorType::get(fullShape, rewriter.getI64Type())},
+        op.getInput(), op.getK(), op.getAxisAttr(), op.getLargestAttr(), op.getSortedAttr());
+    auto kType = cast<RankedTensorType>(adaptor.getK().getType());
+    SmallVector<Value> at(kType.getRank(), e.index(0));
+    Value k = rewriter.create<arith::MaxSIOp>(
+        loc, e.extract(adaptor.getK(), at),
+        rewriter.create<arith::ConstantOp>(loc, rewriter.getI64IntegerAttr(0)));
+    Value count = e.clampToBound(e.toIndex(k), size);
+    rewriter.replaceOp(op, {e.leadingSlice(all.getValues(), axis, count),
+                            e.leadingSlice(all.getIndices(), axis, count)});
+    return success();
+  }
+};
+
 } // namespace
 
 void populateDataDependentLoweringPatterns(const TypeConverter &converter,
                                            RewritePatternSet &patterns) {
-  patterns.add<NonZeroLowering, CompressLowering, UniqueLowering>(converter,
-                                                                  patterns.getContext());
+  patterns.add<NonZeroLowering, CompressLowering, UniqueLowering, RuntimeTopKLowering>(
+      converter, patterns.getContext());
   populateNonMaxSuppressionPattern(converter, patterns);
+  populateSliceSinkingPatterns(converter, patterns);
 }
 
 } // namespace kiln::codegen

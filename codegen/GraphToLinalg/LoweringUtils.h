@@ -51,6 +51,10 @@ void populateDataDependentLoweringPatterns(const mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
 void populateNonMaxSuppressionPattern(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
+/// Elementwise ops, Transpose and Gather on leading slices of static buffers (the
+/// results of data-dependent ops) computed at the bound (SliceSinking.cpp).
+void populateSliceSinkingPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
 
 /// If, Loop and Scan to scf (ControlFlowLowering.cpp).
 void populateControlFlowLoweringPatterns(const mlir::TypeConverter &converter,

@@ -192,8 +192,8 @@ int buildRunner(const codegen::TargetDescription &target,
     if (output.hasDynamicShape)
       return reportUserError(fmt::format(
           "--emit=runner does not support outputs whose shape depends on the data ('{}'); "
-          "link {} into an application that reads NAME_run's shape outputs instead",
-          output.name, objectPath));
+          "link {} into an application that reads {}_run's shape outputs instead",
+          output.name, objectPath, symbolName));
   bool bareMetal = target.info && target.info->bareMetal;
   const Board *board = bareMetal ? getBoardForCpu(target.spec.cpu) : nullptr;
   if (bareMetal && !board) {

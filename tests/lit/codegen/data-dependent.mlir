@@ -89,3 +89,21 @@ func.func @nms_runtime_max(%b: tensor<1x6x4xf32>, %s: tensor<1x2x6xf32>, %m: ten
   %0 = graph.non_max_suppression %b, %s, %m, %iou, %score {center_point_box = 1 : i64} : (tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<1xi64>, tensor<1xf32>, tensor<1xf32>) -> tensor<?x3xi64>
   return %0 : tensor<?x3xi64>
 }
+
+// -----
+
+// TopK with a run-time k orders the whole axis (a top_k with the axis size,
+// lowered as usual) and keeps the first k, clamped to [0, 5].
+// CHECK-DAG: #[[MIN5:.+]] = affine_map<(d0) -> (d0, 5)>
+// CHECK-LABEL: func.func @top_k_runtime
+// CHECK: %[[ALL:.+]]:2 = scf.for {{.+}} -> (tensor<3x5xf32>, tensor<3x5xi64>)
+// CHECK: %[[K:.+]] = tensor.extract %{{.+}}[%{{.+}}] : tensor<1xi64>
+// CHECK: %[[POS:.+]] = arith.maxsi %[[K]], %{{.+}} : i64
+// CHECK: %[[KI:.+]] = arith.index_cast %[[POS]] : i64 to index
+// CHECK: %[[N:.+]] = affine.min #[[MIN5]](%[[KI]])
+// CHECK-DAG: tensor.extract_slice %[[ALL]]#0[0, 0] [3, %[[N]]] [1, 1] : tensor<3x5xf32> to tensor<3x?xf32>
+// CHECK-DAG: tensor.extract_slice %[[ALL]]#1[0, 0] [3, %[[N]]] [1, 1] : tensor<3x5xi64> to tensor<3x?xi64>
+func.func @top_k_runtime(%x: tensor<3x5xf32>, %k: tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>) {
+  %v, %i = graph.top_k %x, %k {axis = 1 : i64, largest = true, sorted = true} : (tensor<3x5xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
+  return %v, %i : tensor<3x?xf32>, tensor<3x?xi64>
+}

@@ -3,6 +3,9 @@ with inputs and numpy's answers, for the data-dependent output tests.
 
   DIR/nonzero.onnx      NonZero of a 3x4 float input x; DIR/x.npy, DIR/nonzero_expected.npy
   DIR/nonzero_transpose.onnx   NonZero then Transpose (a consumer of the dynamic result)
+  DIR/compress_chain.onnx      Compress, then Mul, Add, Cast and Transpose of the result
+  DIR/compress_div.onnx        Compress, then an integer Div by the result (needs static shapes)
+  DIR/topk_runtime.onnx        TopK with k a graph input; DIR/k.npy (k = 2), DIR/topk_expected.npy
   DIR/unique_case/      a --test-data case for Unique (sorted, no axis)
   DIR/unique_wrong/     the same, with one distinct value too many in the expected output
 """
@@ -34,6 +37,51 @@ save([helper.make_node("NonZero", ["x"], ["nz"], name="nz"),
 x = np.array([[0, 1.5, 0, -2], [0, 0, 0, 0], [3, 0, np.nan, 0]], np.float32)
 np.save(os.path.join(out, "x.npy"), x)
 np.save(os.path.join(out, "nonzero_expected.npy"), np.array(np.nonzero(x), np.int64))
+
+v_info = helper.make_tensor_value_info("v", TensorProto.FLOAT, [4, 3])
+c_info = helper.make_tensor_value_info("c", TensorProto.BOOL, [4])
+two = numpy_helper.from_array(np.array([2.0], np.float32), "two")
+bias = numpy_helper.from_array(np.array([1.0, 2.0, 3.0], np.float32), "bias")
+graph = helper.make_graph(
+    [helper.make_node("Compress", ["v", "c"], ["kept"], name="keep", axis=0),
+     helper.make_node("Mul", ["kept", "two"], ["doubled"], name="double"),
+     helper.make_node("Add", ["doubled", "bias"], ["shifted"], name="shift"),
+     helper.make_node("Add", ["shifted", "kept"], ["sum"], name="sum"),
+     helper.make_node("Cast", ["sum"], ["ints"], name="to_int", to=TensorProto.INT32),
+     helper.make_node("Transpose", ["ints"], ["t"], name="flip", perm=[1, 0])],
+    "compress_chain", [v_info, c_info],
+    [helper.make_tensor_value_info("t", TensorProto.INT32, None),
+     helper.make_tensor_value_info("kept", TensorProto.FLOAT, None)], [two, bias])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 7
+onnx.save(model, os.path.join(out, "compress_chain.onnx"))
+v = np.arange(12, dtype=np.float32).reshape(4, 3)
+c = np.array([True, False, True, True])
+np.save(os.path.join(out, "v.npy"), v)
+np.save(os.path.join(out, "c.npy"), c)
+kept = v[c]
+np.save(os.path.join(out, "chain_expected.npy"),
+        ((kept * 2 + np.array([1, 2, 3], np.float32)) + kept).astype(np.int32).T)
+
+graph = helper.make_graph(
+    [helper.make_node("Compress", ["n", "c"], ["kept"], name="keep", axis=0),
+     helper.make_node("Div", ["n", "kept"], ["q"], name="divide")],
+    "compress_div", [helper.make_tensor_value_info("n", TensorProto.INT64, [4]), c_info],
+    [helper.make_tensor_value_info("q", TensorProto.INT64, None)])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 7
+onnx.save(model, os.path.join(out, "compress_div.onnx"))
+
+graph = helper.make_graph(
+    [helper.make_node("TopK", ["v", "k"], ["top", "where"], name="top", axis=1)], "topk_runtime",
+    [v_info, helper.make_tensor_value_info("k", TensorProto.INT64, [1])],
+    [helper.make_tensor_value_info("top", TensorProto.FLOAT, None),
+     helper.make_tensor_value_info("where", TensorProto.INT64, None)])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 7
+onnx.save(model, os.path.join(out, "topk_runtime.onnx"))
+np.save(os.path.join(out, "k.npy"), np.array([2], np.int64))
+np.save(os.path.join(out, "topk_expected.npy"), -np.sort(-v, axis=1)[:, :2])
 
 values = np.array([2.0, 1.0, 1.0, 3.0, 4.0, 3.0, 2.0], np.float32)
 y, indices, inverse, counts = np.unique(values, return_index=True, return_inverse=True,
