@@ -141,6 +141,24 @@ def PadInPlace : Pass<"kiln-pad-in-place", "mlir::func::FuncOp"> {
   ];
 }
 
+def ApproximateMath : Pass<"kiln-approximate-math", "mlir::ModuleOp"> {
+  let summary = "Expands f32 exp, log, tanh and erf into polynomial approximations";
+  let description = [{
+    LLVM lowers `math.exp`, `math.erf` and friends on scalars to calls of
+    the C library, one element at a time, which no loop vectorizer can
+    widen: Softmax, GELU, Sigmoid, Tanh and the LSTM/GRU gates then run at a
+    few hundred million elements per second. This pass rewrites the f32
+    forms of exp, expm1, log, log1p, log2, tanh and erf into MLIR's
+    polynomial approximations (range reduction plus a minimax polynomial,
+    a few ulp), which are plain arithmetic that vectorizes. Trigonometric
+    functions keep their library calls. Runs at -O1 and above.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
+
 def TileAndVectorize : Pass<"kiln-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Register-tiles and vectorizes matrix products";
   let description = [{

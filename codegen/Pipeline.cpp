@@ -164,6 +164,8 @@ void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
     dispatch.entryName = options.entryName;
     pm.addPass(createFormParallelDispatch(dispatch));
   }
+  if (options.optLevel > 0)
+    pm.addPass(createApproximateMath());
   // Vector transfers of whole tiles unroll to 1-D loads and stores.
   VectorTransferToSCFOptions transfers;
   transfers.enableFullUnroll(true);
