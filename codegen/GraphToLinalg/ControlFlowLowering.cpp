@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -32,6 +33,11 @@ using namespace mlir;
 
 namespace kiln::codegen {
 namespace {
+
+/// Set on the scf loop a Loop or Scan becomes, until its body's graph.yield
+/// is lowered: a dictionary with `kind` ("scan" or "loop") and the
+/// attributes the end of the body needs.
+constexpr llvm::StringLiteral kTailAttr = "kiln.loop_tail";
 
 /// The single element of a one-element tensor.
 Value extractScalar(OpBuilder &b, Location loc, Value tensor) {
@@ -65,17 +71,17 @@ FailureOr<SmallVector<Type>> convertResultTypes(Operation *op, const TypeConvert
   return types;
 }
 
-/// Moves the single block of `region` to the end of `dest` with its
-/// arguments replaced by `args`, erases its graph.yield and returns what it
-/// yielded.
-SmallVector<Value> inlineBody(ConversionPatternRewriter &rewriter, Region &region, Block *dest,
-                              ValueRange args) {
-  Block &body = region.front();
-  auto yield = cast<graph::YieldOp>(body.getTerminator());
-  SmallVector<Value> yielded(yield.getValues());
-  rewriter.eraseOp(yield);
-  rewriter.inlineBlockBefore(&body, dest, dest->end(), args);
-  return yielded;
+/// Moves the single block of `region` to the end of `dest`, the body of
+/// the new scf `loop`, with its arguments replaced by `args`. Its graph.yield
+/// stays; `loop` is marked with what it does with the yielded values
+/// (`tail`), which YieldLowering builds from the converted values: the
+/// body's ops are converted after the loop op, so only the yield's own
+/// conversion sees their final (signless) types. The mark goes on the new op
+/// because modifying the yield here would legalize it at once.
+void inlineBody(ConversionPatternRewriter &rewriter, Region &region, Block *dest,
+                ValueRange args, Operation *loop, DictionaryAttr tail) {
+  loop->setAttr(kTailAttr, tail);
+  rewriter.inlineBlockBefore(&region.front(), dest, dest->end(), args);
 }
 
 /// Offsets/sizes/strides of the slice at position `index` along `axis` of
@@ -152,19 +158,113 @@ struct IfLowering : OpConversionPattern<graph::IfOp> {
   }
 };
 
-/// The terminators of an If's branches (those of loops are consumed by the
-/// loop patterns).
+/// Row `index` of each stacked output gets the matching element, guarded by
+/// `index` < the output's length when `guard` (see the file comment).
+SmallVector<Value> insertRows(OpBuilder &b, Location loc, ValueRange elements,
+                              ValueRange stacked, Value index, bool guard) {
+  SmallVector<Value> next;
+  for (auto [element, output] : llvm::zip(elements, stacked)) {
+    if (!guard) {
+      next.push_back(insertAlong(b, loc, element, output, 0, index));
+      continue;
+    }
+    int64_t length = cast<RankedTensorType>(output.getType()).getDimSize(0);
+    Value inside = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, index,
+                                           b.create<arith::ConstantIndexOp>(loc, length));
+    auto guarded = b.create<scf::IfOp>(
+        loc, inside,
+        [&, element = element, output = output](OpBuilder &nested, Location l) {
+          nested.create<scf::YieldOp>(l, insertAlong(nested, l, element, output, 0, index));
+        },
+        [&, output = output](OpBuilder &nested, Location l) {
+          nested.create<scf::YieldOp>(l, output);
+        });
+    next.push_back(guarded.getResult(0));
+  }
+  return next;
+}
+
+/// Casts `values` to `types` one by one.
+SmallVector<Value> castAll(OpBuilder &b, Location loc, ValueRange values, TypeRange types) {
+  SmallVector<Value> cast;
+  for (auto [value, type] : llvm::zip(values, types))
+    cast.push_back(castTo(b, loc, value, type));
+  return cast;
+}
+
+/// graph.yield in a lowered If branch, Scan or Loop body: the scf terminator,
+/// after the scan outputs' rows are inserted.
 struct YieldLowering : OpConversionPattern<graph::YieldOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(graph::YieldOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
-    auto parent = dyn_cast<scf::IfOp>(op->getParentOp());
-    if (!parent)
-      return rewriter.notifyMatchFailure(op, "not in a lowered If");
-    SmallVector<Value> values;
-    for (auto [value, type] : llvm::zip(adaptor.getValues(), parent.getResultTypes()))
-      values.push_back(castTo(rewriter, op.getLoc(), value, type));
-    rewriter.replaceOpWithNewOp<scf::YieldOp>(op, values);
+    Location loc = op.getLoc();
+    ValueRange values = adaptor.getValues();
+    Operation *parent = op->getParentOp();
+    if (auto ifOp = dyn_cast<scf::IfOp>(parent)) {
+      rewriter.replaceOpWithNewOp<scf::YieldOp>(
+          op, castAll(rewriter, loc, values, ifOp.getResultTypes()));
+      return success();
+    }
+    auto tail = parent->getAttrOfType<DictionaryAttr>(kTailAttr);
+    if (!tail)
+      return rewriter.notifyMatchFailure(op, "not in a lowered If, Loop or Scan");
+    rewriter.modifyOpInPlace(parent, [&] { parent->removeAttr(kTailAttr); });
+    auto getInt = [&](StringRef name) {
+      return cast<IntegerAttr>(tail.get(name)).getInt();
+    };
+    auto getInts = [&](StringRef name) {
+      return cast<DenseI64ArrayAttr>(tail.get(name)).asArrayRef();
+    };
+    if (cast<StringAttr>(tail.get("kind")).getValue() == "scan") {
+      auto loop = cast<scf::ForOp>(parent);
+      int64_t numStates = getInt("num_states"), length = getInt("length");
+      ValueRange iterArgs = loop.getRegionIterArgs();
+      SmallVector<Value> next = castAll(rewriter, loc, values.take_front(numStates),
+                                        TypeRange(loop.getResultTypes()).take_front(numStates));
+      for (auto [k, axis] : llvm::enumerate(getInts("output_axes"))) {
+        Value index = orderedIndex(rewriter, loc, loop.getInductionVar(), length,
+                                   getInts("output_directions")[k]);
+        next.push_back(insertAlong(rewriter, loc, values[numStates + k],
+                                   iterArgs[numStates + k], axis, index));
+      }
+      rewriter.replaceOpWithNewOp<scf::YieldOp>(op, next);
+      return success();
+    }
+    // Loop: values are the condition, N carried values and K scan elements.
+    int64_t numCarried = getInt("num_carried");
+    ValueRange carried = values.slice(1, numCarried);
+    ValueRange elements = values.drop_front(1 + numCarried);
+    if (auto loop = dyn_cast<scf::ForOp>(parent)) {
+      ValueRange iterArgs = loop.getRegionIterArgs();
+      SmallVector<Value> next = castAll(rewriter, loc, carried,
+                                        TypeRange(loop.getResultTypes()).take_front(numCarried));
+      // The trip count is a constant; rows need a guard only where an
+      // output is shorter (its declared length says so).
+      std::optional<int64_t> trips = getConstantIntValue(loop.getUpperBound());
+      ValueRange stacked = iterArgs.drop_front(numCarried);
+      bool guard = llvm::any_of(stacked, [&](Value output) {
+        return !trips || cast<RankedTensorType>(output.getType()).getDimSize(0) < *trips;
+      });
+      llvm::append_range(next, insertRows(rewriter, loc, elements, stacked,
+                                          loop.getInductionVar(), guard));
+      rewriter.replaceOpWithNewOp<scf::YieldOp>(op, next);
+      return success();
+    }
+    // scf.while's body: (iteration, condition, carried..., outputs...).
+    auto args = op->getBlock()->getArguments();
+    Value iteration = args[0];
+    Value index = rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(), iteration);
+    SmallVector<Value> next = {
+        rewriter.create<arith::AddIOp>(loc, iteration,
+                                       rewriter.create<arith::ConstantIntOp>(loc, 1, 64)),
+        extractScalar(rewriter, loc, values[0])};
+    llvm::append_range(next, castAll(rewriter, loc, carried,
+                                     TypeRange(args.slice(2, numCarried))));
+    llvm::append_range(next, insertRows(rewriter, loc, elements,
+                                        ValueRange(args.drop_front(2 + numCarried)), index,
+                                        /*guard=*/true));
+    rewriter.replaceOpWithNewOp<scf::YieldOp>(op, next);
     return success();
   }
 };
@@ -213,18 +313,13 @@ struct ScanLowering : OpConversionPattern<graph::ScanOp> {
                                                              sizes, strides));
     }
     dropBuilderTerminator(rewriter, body);
-    SmallVector<Value> yielded = inlineBody(rewriter, op.getBody(), body, args);
-    rewriter.setInsertionPointToEnd(body);
-    SmallVector<Value> next;
-    for (size_t i = 0; i < numStates; ++i)
-      next.push_back(castTo(rewriter, loc, yielded[i], (*types)[i]));
-    for (size_t k = 0; k < op.getNumScanOutputs(); ++k) {
-      Value index = orderedIndex(rewriter, loc, step, length, op.getScanOutputDirections()[k]);
-      next.push_back(insertAlong(rewriter, loc, yielded[numStates + k],
-                                 loop.getRegionIterArgs()[numStates + k],
-                                 op.getScanOutputAxes()[k], index));
-    }
-    rewriter.create<scf::YieldOp>(loc, next);
+    NamedAttribute tail[] = {
+        rewriter.getNamedAttr("kind", rewriter.getStringAttr("scan")),
+        rewriter.getNamedAttr("num_states", rewriter.getI64IntegerAttr(numStates)),
+        rewriter.getNamedAttr("length", rewriter.getI64IntegerAttr(length)),
+        rewriter.getNamedAttr("output_axes", op.getScanOutputAxesAttr()),
+        rewriter.getNamedAttr("output_directions", op.getScanOutputDirectionsAttr())};
+    inlineBody(rewriter, op.getBody(), body, args, loop, rewriter.getDictionaryAttr(tail));
     rewriter.replaceOp(op, loop.getResults());
     return success();
   }
@@ -237,12 +332,10 @@ struct ScanLowering : OpConversionPattern<graph::ScanOp> {
 struct LoopLowering : OpConversionPattern<graph::LoopOp> {
   using OpConversionPattern::OpConversionPattern;
 
-  /// Lowers the body at the end of `block` for iteration `iteration` (i64)
-  /// with condition `cond` (i1) and the loop-carried `carried` and stacked
-  /// `outputs`; returns the next condition, carried values and outputs.
-  SmallVector<Value> lowerBody(ConversionPatternRewriter &rewriter, graph::LoopOp op,
-                               ArrayRef<Type> types, Block *block, Value iteration, Value cond,
-                               ValueRange carried, ValueRange outputs) const {
+  /// Moves the body to the end of `block` for iteration `iteration` (i64)
+  /// with condition `cond` (i1) and the loop-carried `carried`.
+  void lowerBody(ConversionPatternRewriter &rewriter, graph::LoopOp op, Operation *loop,
+                 Block *block, Value iteration, Value cond, ValueRange carried) const {
     Location loc = op.getLoc();
     OpBuilder::InsertionGuard guard(rewriter);
     rewriter.setInsertionPointToEnd(block);
@@ -252,30 +345,10 @@ struct LoopLowering : OpConversionPattern<graph::LoopOp> {
         loc, RankedTensorType::get({}, rewriter.getI1Type()), cond);
     SmallVector<Value> args = {iterTensor, condTensor};
     llvm::append_range(args, carried);
-    SmallVector<Value> yielded = inlineBody(rewriter, op.getBody(), block, args);
-    rewriter.setInsertionPointToEnd(block);
-    size_t numCarried = op.getNumCarried();
-    SmallVector<Value> next = {extractScalar(rewriter, loc, yielded[0])};
-    for (size_t i = 0; i < numCarried; ++i)
-      next.push_back(castTo(rewriter, loc, yielded[1 + i], types[i]));
-    Value index = rewriter.create<arith::IndexCastOp>(loc, rewriter.getIndexType(), iteration);
-    for (size_t k = 0; k < outputs.size(); ++k) {
-      Value stacked = outputs[k];
-      Value element = yielded[1 + numCarried + k];
-      int64_t length = cast<RankedTensorType>(stacked.getType()).getDimSize(0);
-      // Only rows inside the output are written (see the file comment).
-      Value inside = rewriter.create<arith::CmpIOp>(
-          loc, arith::CmpIPredicate::ult, index,
-          rewriter.create<arith::ConstantIndexOp>(loc, length));
-      auto guarded = rewriter.create<scf::IfOp>(
-          loc, inside,
-          [&](OpBuilder &b, Location l) {
-            b.create<scf::YieldOp>(l, insertAlong(b, l, element, stacked, 0, index));
-          },
-          [&](OpBuilder &b, Location l) { b.create<scf::YieldOp>(l, stacked); });
-      next.push_back(guarded.getResult(0));
-    }
-    return next;
+    NamedAttribute tail[] = {
+        rewriter.getNamedAttr("kind", rewriter.getStringAttr("loop")),
+        rewriter.getNamedAttr("num_carried", rewriter.getI64IntegerAttr(op.getNumCarried()))};
+    inlineBody(rewriter, op.getBody(), block, args, loop, rewriter.getDictionaryAttr(tail));
   }
 
   LogicalResult matchAndRewrite(graph::LoopOp op, OpAdaptor adaptor,
@@ -309,12 +382,8 @@ struct LoopLowering : OpConversionPattern<graph::LoopOp> {
       rewriter.setInsertionPointToStart(body);
       Value iteration = rewriter.create<arith::IndexCastOp>(loc, i64, loop.getInductionVar());
       Value isTrue = rewriter.create<arith::ConstantIntOp>(loc, 1, 1);
-      ValueRange iterArgs = loop.getRegionIterArgs();
-      SmallVector<Value> next =
-          lowerBody(rewriter, op, *types, body, iteration, isTrue,
-                    iterArgs.take_front(numCarried), iterArgs.drop_front(numCarried));
-      rewriter.setInsertionPointToEnd(body);
-      rewriter.create<scf::YieldOp>(loc, ArrayRef<Value>(next).drop_front());
+      lowerBody(rewriter, op, loop, body, iteration, isTrue,
+                loop.getRegionIterArgs().take_front(numCarried));
       rewriter.replaceOp(op, loop.getResults());
       return success();
     }
@@ -344,13 +413,7 @@ struct LoopLowering : OpConversionPattern<graph::LoopOp> {
 
     Block *after = rewriter.createBlock(&loop.getAfter(), {}, loopTypes, locs);
     ValueRange args = after->getArguments();
-    SmallVector<Value> next =
-        lowerBody(rewriter, op, *types, after, args[0], args[1],
-                  args.slice(2, numCarried), args.drop_front(2 + numCarried));
-    rewriter.setInsertionPointToEnd(after);
-    Value one = rewriter.create<arith::ConstantIntOp>(loc, 1, 64);
-    next.insert(next.begin(), rewriter.create<arith::AddIOp>(loc, args[0], one));
-    rewriter.create<scf::YieldOp>(loc, next);
+    lowerBody(rewriter, op, loop, after, args[0], args[1], args.slice(2, numCarried));
     rewriter.replaceOp(op, loop.getResults().drop_front(2));
     return success();
   }

@@ -128,6 +128,41 @@ def loop_until():
     return m, [s0, limit], [s]
 
 
+def loop_nested_uint8():
+    """uint8 values (signless after lowering) through nested Loops with scan
+    outputs, and a Loop that runs zero times (its scan output is empty)."""
+    U8 = TensorProto.UINT8
+    inner = helper.make_graph(
+        [helper.make_node("Identity", ["c2"], ["c2o"], name="inner_keep_going"),
+         helper.make_node("Add", ["u_in", "one8"], ["u_out"], name="increment"),
+         helper.make_node("Identity", ["u_out"], ["u_scan"], name="record_u")],
+        "inner", [vi("j", I64, []), vi("c2", B, []), vi("u_in", U8, [2])],
+        [vi("c2o", B, []), vi("u_out", U8, [2]), vi("u_scan", U8, [2])])
+    outer = helper.make_graph(
+        [helper.make_node("Identity", ["c1"], ["c1o"], name="keep_going"),
+         helper.make_node("Loop", ["three", "", "u0"], ["u1", "us"], name="inner", body=inner),
+         helper.make_node("Add", ["u0", "u1"], ["u_next"], name="accumulate"),
+         helper.make_node("Identity", ["us"], ["us_scan"], name="record_us")],
+        "outer", [vi("i", I64, []), vi("c1", B, []), vi("u0", U8, [2])],
+        [vi("c1o", B, []), vi("u_next", U8, [2]), vi("us_scan", U8, [3, 2])])
+    nodes = [const("three", np.int64(3)), const("one8", np.array([1], np.uint8)),
+             const("two", np.int64(2)), const("zero", np.int64(0)),
+             helper.make_node("Loop", ["two", "", "u"], ["uf", "uss"], name="outer", body=outer),
+             helper.make_node("Loop", ["zero", "", "u"], ["uz", "uzs"], name="never", body=outer)]
+    m = model(nodes, [vi("u", U8, [2])], [vi("uf", U8, [2]), vi("uss", U8, None),
+                                          vi("uz", U8, [2]), vi("uzs", U8, None)])
+    u = np.array([250, 3], np.uint8)
+    uf, uss = u.copy(), []
+    for _ in range(2):
+        cur, rows = uf.copy(), []
+        for _ in range(3):
+            cur = (cur + 1).astype(np.uint8)  # wraps around like the model
+            rows.append(cur)
+        uf = (uf + cur).astype(np.uint8)
+        uss.append(np.stack(rows))
+    return m, [u], [uf, np.stack(uss), u, np.zeros((0, 3, 2), np.uint8)]
+
+
 def loop_runtime_trip():
     """A trip count from an input and a scan output with no declared shape."""
     body = helper.make_graph(
@@ -228,7 +263,7 @@ def torch_loop_if():
 
 
 CASES = {f.__name__: f for f in [torch_loop_if, if_outer_scope, if_constant_condition, loop_counted,
-                                 loop_until, loop_runtime_trip, scan_axes, scan8_batch]}
+                                 loop_until, loop_nested_uint8, loop_runtime_trip, scan_axes, scan8_batch]}
 
 
 def main():

@@ -25,17 +25,16 @@ func.func @if(%c: tensor<i1>, %x: tensor<2xf32>) -> tensor<2xf32> {
 // -----
 
 // A constant trip count with the condition passed through: scf.for, the
-// scan output a zero-filled tensor the loop carries and inserts rows into.
+// scan output a zero-filled tensor the loop carries and inserts rows into
+// (no guard: the output has a row for every iteration).
 // CHECK-LABEL: func.func @counted_loop
 // CHECK: %[[ZEROS:.+]] = linalg.fill {{.*}} -> tensor<3x1xf32>
 // CHECK: %[[C3:.+]] = arith.constant 3 : index
 // CHECK: %[[LOOP:.+]]:2 = scf.for %[[IV:.+]] = %{{.+}} to %[[C3]] step %{{.+}} iter_args(%[[Y:.+]] = %arg0, %[[YS:.+]] = %[[ZEROS]])
-// CHECK:   %[[I:.+]] = arith.index_cast %[[IV]] : index to i64
 // CHECK:   %[[NEXT:.+]] = linalg.generic {{.*}} ins(%[[Y]], %[[Y]]
-// CHECK:   %[[ROW:.+]] = arith.index_cast %[[I]] : i64 to index
-// CHECK:   scf.if %{{.+}} -> (tensor<3x1xf32>) {
-// CHECK:     tensor.insert_slice %[[NEXT]] into %[[YS]][%[[ROW]], 0] [1, 1] [1, 1]
-// CHECK:   scf.yield %[[NEXT]], %{{.+}} : tensor<1xf32>, tensor<3x1xf32>
+// CHECK-NOT: scf.if
+// CHECK:   %[[ROWS:.+]] = tensor.insert_slice %[[NEXT]] into %[[YS]][%[[IV]], 0] [1, 1] [1, 1]
+// CHECK:   scf.yield %[[NEXT]], %[[ROWS]] : tensor<1xf32>, tensor<3x1xf32>
 // CHECK: return %[[LOOP]]#0, %[[LOOP]]#1
 func.func @counted_loop(%y0: tensor<1xf32>) -> (tensor<1xf32>, tensor<3x1xf32>) {
   %m = graph.constant dense<3> : tensor<i64>
@@ -61,8 +60,8 @@ func.func @counted_loop(%y0: tensor<1xf32>) -> (tensor<1xf32>, tensor<3x1xf32>) 
 // CHECK: } do {
 // CHECK:   %[[LT:.+]] = linalg.generic {{.*}} outs(%{{.+}} : tensor<1xi1>)
 // CHECK:     arith.cmpf olt
-// CHECK:   %[[NC:.+]] = tensor.extract %[[LT]][%{{.+}}] : tensor<1xi1>
 // CHECK:   %[[NI:.+]] = arith.addi %{{.+}}, %{{.+}} : i64
+// CHECK:   %[[NC:.+]] = tensor.extract %[[LT]][%{{.+}}] : tensor<1xi1>
 // CHECK:   scf.yield %[[NI]], %[[NC]], %{{.+}} : i64, i1, tensor<1xf32>
 // CHECK: return %[[W]]#2
 func.func @while_loop(%m: tensor<i64>, %c: tensor<i1>, %y0: tensor<1xf32>, %limit: tensor<1xf32>) -> tensor<1xf32> {
@@ -94,4 +93,27 @@ func.func @scan(%s0: tensor<2xf32>, %x: tensor<2x3xf32>) -> (tensor<2xf32>, tens
     graph.yield %n, %n : tensor<2xf32>, tensor<2xf32>
   }
   return %s, %ss : tensor<2xf32>, tensor<2x3xf32>
+}
+
+// -----
+
+// A declared scan-output length shorter than the run-time trip count: rows
+// past it are not written.
+// CHECK-LABEL: func.func @declared_length
+// CHECK: scf.while
+// CHECK: } do {
+// CHECK: ^bb0(%[[I:.+]]: i64, %{{.+}}: i1, %[[YS:.+]]: tensor<2xi64>):
+// CHECK:   %[[ROW:.+]] = arith.index_cast %[[I]] : i64 to index
+// CHECK:   %[[C2:.+]] = arith.constant 2 : index
+// CHECK:   %[[INSIDE:.+]] = arith.cmpi ult, %[[ROW]], %[[C2]] : index
+// CHECK:   scf.if %[[INSIDE]] -> (tensor<2xi64>) {
+// CHECK:     tensor.insert_slice %{{.+}} into %[[YS]][%[[ROW]]] [1] [1]
+// CHECK:   } else {
+// CHECK:     scf.yield %[[YS]] : tensor<2xi64>
+func.func @declared_length(%m: tensor<i64>) -> tensor<2xi64> {
+  %is = graph.loop trip_count(%m : tensor<i64>) initial() : () -> tensor<2xi64> {
+  ^bb0(%i: tensor<i64>, %cond: tensor<i1>):
+    graph.yield %cond, %i : tensor<i1>, tensor<i64>
+  }
+  return %is : tensor<2xi64>
 }
