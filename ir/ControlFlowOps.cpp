@@ -302,4 +302,85 @@ LogicalResult ScanOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Type refinement
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Sets `value`'s type to `type` when that is more static; returns whether
+/// it did.
+bool refine(Value value, Type type) {
+  if (!type || !isMoreRefinedType(type, value.getType()))
+    return false;
+  value.setType(type);
+  return true;
+}
+
+/// `type` with dimension `axis` set to `size`.
+Type withDim(Type type, int64_t axis, int64_t size) {
+  auto tensor = cast<RankedTensorType>(type);
+  SmallVector<int64_t> shape(tensor.getShape());
+  shape[axis] = size;
+  return RankedTensorType::get(shape, tensor.getElementType());
+}
+} // namespace
+
+bool IfOp::refineTypes() {
+  bool changed = false;
+  for (auto [result, a, b] : llvm::zip(getResults(), getThenYield().getValues().getTypes(),
+                                       getElseYield().getValues().getTypes())) {
+    auto x = cast<RankedTensorType>(a), y = cast<RankedTensorType>(b);
+    if (x.getRank() != y.getRank())
+      continue;
+    SmallVector<int64_t> shape;
+    for (auto [m, n] : llvm::zip(x.getShape(), y.getShape()))
+      shape.push_back(m == n ? m : ShapedType::kDynamic);
+    changed |= refine(result, RankedTensorType::get(shape, x.getElementType()));
+  }
+  return changed;
+}
+
+bool LoopOp::refineTypes() {
+  bool changed = false;
+  Block &body = getBody().front();
+  for (auto [i, initial] : llvm::enumerate(getInitialValues())) {
+    changed |= refine(body.getArgument(2 + i), initial.getType());
+    changed |= refine(getResult(i), initial.getType());
+  }
+  std::optional<int64_t> iterations = getConstantTripCount();
+  unsigned numCarried = getNumCarried();
+  for (unsigned k = 0; k < getNumScanOutputs(); ++k) {
+    Value output = getResult(numCarried + k);
+    Type element = insertDim(
+        cast<RankedTensorType>(getYield().getValues()[1 + numCarried + k].getType()), 0,
+        ShapedType::kDynamic);
+    if (iterations)
+      element = withDim(element, 0, *iterations);
+    else if (auto current = cast<RankedTensorType>(output.getType()); !current.isDynamicDim(0))
+      element = withDim(element, 0, current.getDimSize(0));
+    changed |= refine(output, element);
+  }
+  return changed;
+}
+
+bool ScanOp::refineTypes() {
+  bool changed = false;
+  Block &body = getBody().front();
+  unsigned numStates = getNumStates();
+  for (auto [i, initial] : llvm::enumerate(getInitialStates())) {
+    changed |= refine(body.getArgument(i), initial.getType());
+    changed |= refine(getResult(i), initial.getType());
+  }
+  for (auto [j, input] : llvm::enumerate(getScanInputs()))
+    changed |= refine(body.getArgument(numStates + j),
+                      dropDim(cast<RankedTensorType>(input.getType()), getScanInputAxes()[j]));
+  int64_t length = getSequenceLength();
+  for (unsigned k = 0; k < getNumScanOutputs(); ++k) {
+    auto element = cast<RankedTensorType>(getYield().getValues()[numStates + k].getType());
+    changed |= refine(getResult(numStates + k),
+                      insertDim(element, getScanOutputAxes()[k], length));
+  }
+  return changed;
+}
+
 } // namespace kiln::graph

@@ -67,6 +67,10 @@ def Graph_IfOp : Graph_RegionOp<"if", [NoRegionArguments]> {
   let extraClassDeclaration = [{
     YieldOp getThenYield();
     YieldOp getElseYield();
+    /// Makes result (and block argument) types more static where operands,
+    /// constant trip counts and yielded values now say more; kiln-refine-shapes
+    /// calls it as folding makes shapes static. Returns whether a type changed.
+    bool refineTypes();
   }];
 }
 
@@ -119,6 +123,10 @@ def Graph_LoopOp : Graph_RegionOp<"loop", [AttrSizedOperandSegments]> {
     /// or constant true initially; the body yields its condition argument
     /// unchanged or a constant true).
     std::optional<int64_t> getConstantTripCount();
+    /// Makes result (and block argument) types more static where operands,
+    /// constant trip counts and yielded values now say more; kiln-refine-shapes
+    /// calls it as folding makes shapes static. Returns whether a type changed.
+    bool refineTypes();
   }];
 }
 
@@ -170,6 +178,10 @@ def Graph_ScanOp : Graph_RegionOp<"scan", [AttrSizedOperandSegments]> {
     unsigned getNumScanOutputs() { return getOutputs().size() - getNumStates(); }
     /// The length of the scanned dimension (dynamic if unknown).
     int64_t getSequenceLength();
+    /// Makes result (and block argument) types more static where operands,
+    /// constant trip counts and yielded values now say more; kiln-refine-shapes
+    /// calls it as folding makes shapes static. Returns whether a type changed.
+    bool refineTypes();
   }];
 }
 

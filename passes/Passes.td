@@ -24,6 +24,10 @@ def RefineShapes : Pass<"kiln-refine-shapes", "mlir::func::FuncOp"> {
     shape on the last op, fixes the size of the range that produced it. The
     forward step then carries it through the chain.
 
+    If, Loop and Scan refine their own results (`refineTypes`): a Loop whose
+    trip count folds to a constant gets static scan outputs, an If's result
+    takes what both branches agree on, and bodies follow refined operands.
+
     Refinement and constant folding feed each other (a refined shape folds a
     `graph.shape`, which makes the next reshape static, once per transformer
     block), so the pass alternates them until nothing changes.

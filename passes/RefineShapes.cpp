@@ -219,6 +219,17 @@ bool refineForward(func::FuncOp func) {
         }
       return;
     }
+    // Control flow: results follow constant trip counts and what the
+    // bodies (visited first) now yield; bodies follow refined operands.
+    if (isa<graph::IfOp, graph::LoopOp, graph::ScanOp>(op)) {
+      if (auto ifOp = dyn_cast<graph::IfOp>(op))
+        changed |= ifOp.refineTypes();
+      else if (auto loop = dyn_cast<graph::LoopOp>(op))
+        changed |= loop.refineTypes();
+      else
+        changed |= cast<graph::ScanOp>(op).refineTypes();
+      return;
+    }
     auto inferrable = dyn_cast<InferTypeOpInterface>(op);
     // Ops whose result type is tied to an operand (relu, clip...) follow
     // their refined operand the same way.
