@@ -174,6 +174,46 @@ def loop_runtime_trip():
     return model([node], [vi("n", I64, [])], [vi("is", I64, None)]), None, None
 
 
+def bad_body_arity():
+    """A Loop body that takes no loop-carried value for the one it is given."""
+    body = helper.make_graph([helper.make_node("Identity", ["c"], ["co"], name="keep_going")],
+                             "body", [vi("i", I64, []), vi("c", B, [])], [vi("co", B, [])])
+    node = helper.make_node("Loop", ["n", "", "y"], ["yo"], name="bad_loop", body=body)
+    return model([node], [vi("n", I64, []), vi("y", F, [2])], [vi("yo", F, [2])]), None, None
+
+
+def bad_branch_ranks():
+    """If branches whose outputs have different ranks."""
+    then = helper.make_graph([const("a", np.zeros((2,), np.float32))], "then", [],
+                             [vi("a", F, [2])])
+    other = helper.make_graph([const("b", np.zeros((2, 2), np.float32))], "else", [],
+                              [vi("b", F, [2, 2])])
+    node = helper.make_node("If", ["c"], ["r"], name="bad_if", then_branch=then,
+                            else_branch=other)
+    return model([node], [vi("c", B, [])], [vi("r", F, None)]), None, None
+
+
+def bad_outer_name():
+    """A branch reading a name no enclosing graph defines."""
+    branch = helper.make_graph([helper.make_node("Neg", ["ghost"], ["a"], name="neg_ghost")],
+                               "branch", [], [vi("a", F, [2])])
+    node = helper.make_node("If", ["c"], ["r"], name="ghost_if", then_branch=branch,
+                            else_branch=branch)
+    return model([node], [vi("c", B, [])], [vi("r", F, None)]), None, None
+
+
+def bad_growing_carried():
+    """A loop-carried value that doubles in length every iteration."""
+    body = helper.make_graph(
+        [helper.make_node("Identity", ["c"], ["co"], name="keep_going"),
+         helper.make_node("Concat", ["y", "y"], ["yy"], name="grow", axis=0)],
+        "body", [vi("i", I64, []), vi("c", B, []), vi("y", F, None)],
+        [vi("co", B, []), vi("yy", F, None)])
+    nodes = [const("n", np.int64(3)),
+             helper.make_node("Loop", ["n", "", "y0"], ["yo"], name="grow_loop", body=body)]
+    return model(nodes, [vi("y0", F, [2])], [vi("yo", F, None)]), None, None
+
+
 def scan_axes():
     """Opset 11 Scan: two states, one input scanned along axis 1 in reverse,
     one along axis 0; scan outputs stacked on axis 1, one of them reversed."""
@@ -263,7 +303,9 @@ def torch_loop_if():
 
 
 CASES = {f.__name__: f for f in [torch_loop_if, if_outer_scope, if_constant_condition, loop_counted,
-                                 loop_until, loop_nested_uint8, loop_runtime_trip, scan_axes, scan8_batch]}
+                                 loop_until, loop_nested_uint8, loop_runtime_trip, scan_axes, scan8_batch,
+                                 bad_body_arity, bad_branch_ranks, bad_outer_name,
+                                 bad_growing_carried]}
 
 
 def main():
