@@ -59,3 +59,44 @@ func.func @reduce_over_count(%x: tensor<3x4xf32>) -> tensor<2x1xi64> {
   %r = graph.reduce_sum %nz, %axes {keepdims = true, noop_with_empty_axes = false} : (tensor<2x?xi64>, tensor<1xi64>) -> tensor<2x1xi64>
   return %r : tensor<2x1xi64>
 }
+
+// -----
+
+// Ops that keep, drop or insert whole dimensions other than the counted one
+// run on the buffer too; Shape reads the counts.
+// CHECK-LABEL: func.func @moves
+// CHECK: %[[N:.+]] = affine.min
+// CHECK: %[[T:.+]] = linalg.transpose {{.+}} outs(%{{.+}} : tensor<12x2xi64>)
+// CHECK: %[[COL:.+]] = tensor.extract_slice %[[T]][0, 1] [12, 1] [1, 1] : tensor<12x2xi64> to tensor<12x1xi64>
+// CHECK: tensor.extract_slice %[[COL]][0, 0] [%[[N]], 1] [1, 1] : tensor<12x1xi64> to tensor<?x1xi64>
+// CHECK: %[[SQ:.+]] = tensor.collapse_shape %[[COL]] {{\[\[}}0, 1]] : tensor<12x1xi64> into tensor<12xi64>
+// CHECK: tensor.extract_slice %[[SQ]][0] [%[[N]]] [1] : tensor<12xi64> to tensor<?xi64>
+// CHECK: %[[MAX:.+]] = linalg.reduce ins(%[[T]] : tensor<12x2xi64>) outs(%{{.+}} : tensor<12xi64>) dimensions = [1]
+// CHECK: tensor.extract_slice %[[MAX]][0] [%[[N]]] [1] : tensor<12xi64> to tensor<?xi64>
+// CHECK: %[[TWO:.+]] = arith.index_cast %{{.+}} : index to i64
+// CHECK: %[[COUNT:.+]] = arith.index_cast %[[N]] : index to i64
+// CHECK: tensor.from_elements %[[TWO]], %[[COUNT]] : tensor<2xi64>
+// CHECK: tensor.extract_slice %{{.+}}[0, 0] [%[[N]], 4] [1, 1] : tensor<12x4xi64> to tensor<?x4xi64>
+func.func @moves(%x: tensor<3x4xf32>) -> (tensor<?x1xi64>, tensor<?xi64>, tensor<?xi64>, tensor<2xi64>, tensor<?x4xi64>) {
+  %nz = graph.non_zero %x : (tensor<3x4xf32>) -> tensor<2x?xi64>
+  %t = graph.transpose %nz {perm = array<i64: 1, 0>} : (tensor<2x?xi64>) -> tensor<?x2xi64>
+  %one = graph.constant dense<1> : tensor<1xi64>
+  %two = graph.constant dense<2> : tensor<1xi64>
+  %col = graph.slice %t, %one, %two, %one, %one : (tensor<?x2xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x1xi64>
+  %sq = graph.squeeze %col, %one : (tensor<?x1xi64>, tensor<1xi64>) -> tensor<?xi64>
+  %max = graph.reduce_max %t, %one {keepdims = false, noop_with_empty_axes = false} : (tensor<?x2xi64>, tensor<1xi64>) -> tensor<?xi64>
+  %shape = graph.shape %nz {start = 0 : i64} : (tensor<2x?xi64>) -> tensor<2xi64>
+  %cat = graph.concat %t, %t {axis = 1 : i64} : (tensor<?x2xi64>, tensor<?x2xi64>) -> tensor<?x4xi64>
+  return %col, %sq, %max, %shape, %cat : tensor<?x1xi64>, tensor<?xi64>, tensor<?xi64>, tensor<2xi64>, tensor<?x4xi64>
+}
+
+// -----
+
+// Concatenating along the counted axis would take the padding along.
+func.func @concat_counted(%x: tensor<3x4xf32>) -> tensor<2x?xi64> {
+  %nz = graph.non_zero %x : (tensor<3x4xf32>) -> tensor<2x?xi64>
+  // expected-error @+2 {{has a dynamic shape}}
+  // expected-error @+1 {{failed to legalize operation 'graph.concat'}}
+  %cat = graph.concat %nz, %nz {axis = 1 : i64} : (tensor<2x?xi64>, tensor<2x?xi64>) -> tensor<2x?xi64>
+  return %cat : tensor<2x?xi64>
+}

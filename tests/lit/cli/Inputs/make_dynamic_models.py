@@ -6,6 +6,8 @@ with inputs and numpy's answers, for the data-dependent output tests.
   DIR/compress_chain.onnx      Compress, then Mul, Add, Cast and Transpose of the result
   DIR/compress_div.onnx        Compress, then an integer Div by the result (needs static shapes)
   DIR/topk_runtime.onnx        TopK with k a graph input; DIR/k.npy (k = 2), DIR/topk_expected.npy
+  DIR/nonzero_moves.onnx       NonZero, Transpose, then Slice+Squeeze, Unsqueeze, ReduceMax,
+                               Concat and Shape of the result; DIR/moves_expected.npz
   DIR/unique_case/      a --test-data case for Unique (sorted, no axis)
   DIR/unique_wrong/     the same, with one distinct value too many in the expected output
 """
@@ -82,6 +84,28 @@ model.ir_version = 7
 onnx.save(model, os.path.join(out, "topk_runtime.onnx"))
 np.save(os.path.join(out, "k.npy"), np.array([2], np.int64))
 np.save(os.path.join(out, "topk_expected.npy"), -np.sort(-v, axis=1)[:, :2])
+
+ints = lambda name, values: numpy_helper.from_array(np.array(values, np.int64), name)
+graph = helper.make_graph(
+    [helper.make_node("NonZero", ["x"], ["nz"], name="nz"),
+     helper.make_node("Transpose", ["nz"], ["t"], name="rows", perm=[1, 0]),
+     helper.make_node("Slice", ["t", "one", "two", "one", "one"], ["col"], name="column"),
+     helper.make_node("Squeeze", ["col", "one"], ["cols"], name="squeeze"),
+     helper.make_node("Unsqueeze", ["cols", "zero"], ["row"], name="unsqueeze"),
+     helper.make_node("ReduceMax", ["t"], ["rowmax"], name="rowmax", axes=[1], keepdims=0),
+     helper.make_node("Concat", ["t", "t"], ["cat"], name="cat", axis=1),
+     helper.make_node("Shape", ["nz"], ["shape"], name="shape")],
+    "nonzero_moves", [x_info],
+    [helper.make_tensor_value_info(n, TensorProto.INT64, None)
+     for n in ["cols", "row", "rowmax", "cat", "shape"]],
+    [ints("zero", [0]), ints("one", [1]), ints("two", [2])])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+model.ir_version = 7
+onnx.save(model, os.path.join(out, "nonzero_moves.onnx"))
+t = np.array(np.nonzero(x), np.int64).T
+np.savez(os.path.join(out, "moves_expected.npz"), cols=t[:, 1], row=t[:, 1][None, :],
+         rowmax=t.max(axis=1), cat=np.concatenate([t, t], axis=1),
+         shape=np.array(t.T.shape, np.int64))
 
 values = np.array([2.0, 1.0, 1.0, 3.0, 4.0, 3.0, 2.0], np.float32)
 y, indices, inverse, counts = np.unique(values, return_index=True, return_inverse=True,
