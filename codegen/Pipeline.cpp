@@ -105,7 +105,6 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     vectorize.vectorBits = options.vectorBits;
     vectorize.vectorRegisters = options.vectorRegisters;
     pm.addNestedPass<func::FuncOp>(createTileAndVectorize(vectorize));
-    pm.addNestedPass<func::FuncOp>(createPadInPlace());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -125,6 +124,9 @@ void addBufferizationPasses(OpPassManager &pm, const PipelineOptions &options) {
       };
   // Outputs whose shape depends on the data get static buffers first.
   pm.addNestedPass<func::FuncOp>(createBoundDynamicResults());
+  // After the last CSE: merged fills would make two pads share one buffer.
+  if (options.optLevel > 0)
+    pm.addNestedPass<func::FuncOp>(createPadInPlace());
   pm.addNestedPass<func::FuncOp>(createIsolateResults());
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferization));
