@@ -54,6 +54,23 @@ def if_outer_scope():
             [c, x], [x * x])
 
 
+def if_branch_shapes():
+    """Branches yielding 2 and 3 elements: the output's shape depends on the
+    condition (a bounded dynamic output). Two data sets, one per branch."""
+    then = helper.make_graph([const("a", np.arange(2, dtype=np.float32))], "then", [],
+                             [vi("a", F, [2])])
+    other = helper.make_graph([const("b", np.arange(3, dtype=np.float32))], "else", [],
+                              [vi("b", F, [3])])
+    node = helper.make_node("If", ["c"], ["r"], name="shape_if", then_branch=then,
+                            else_branch=other)
+    m = model([node], [vi("c", B, [])], [vi("r", F, None)])
+    return m, [[np.array(True)], [np.array(False)]], [[np.arange(2, dtype=np.float32)],
+                                                      [np.arange(3, dtype=np.float32)]]
+
+
+if_branch_shapes.data_sets = 2
+
+
 def if_constant_condition():
     """A constant condition: graph-opt inlines the then branch."""
     m, _, _ = if_outer_scope()
@@ -302,7 +319,8 @@ def torch_loop_if():
     return m, [x.numpy()], [module(x).detach().numpy()]
 
 
-CASES = {f.__name__: f for f in [torch_loop_if, if_outer_scope, if_constant_condition, loop_counted,
+CASES = {f.__name__: f for f in [torch_loop_if, if_outer_scope, if_branch_shapes,
+                                 if_constant_condition, loop_counted,
                                  loop_until, loop_nested_uint8, loop_runtime_trip, scan_axes, scan8_batch,
                                  bad_body_arity, bad_branch_ranks, bad_outer_name,
                                  bad_growing_carried]}
@@ -311,23 +329,28 @@ CASES = {f.__name__: f for f in [torch_loop_if, if_outer_scope, if_constant_cond
 def main():
     if len(sys.argv) != 3 or sys.argv[1] not in CASES:
         sys.exit(f"usage: make_control_flow_models.py {{{','.join(CASES)}}} OUTDIR")
-    m, inputs, outputs = CASES[sys.argv[1]]()
+    case = CASES[sys.argv[1]]
+    m, inputs, outputs = case()
     out = sys.argv[2]
     os.makedirs(out, exist_ok=True)
     onnx.save(m, os.path.join(out, "model.onnx"))
     if inputs is None:
         return
-    data = os.path.join(out, "test_data_set_0")
-    os.makedirs(data, exist_ok=True)
+    data_sets = getattr(case, "data_sets", 0)
+    if not data_sets:
+        inputs, outputs = [inputs], [outputs]
     graph_inputs = [i.name for i in m.graph.input]
-    for k, (name, array) in enumerate(zip(graph_inputs, inputs)):
-        tensor = numpy_helper.from_array(np.asarray(array), name)
-        with open(os.path.join(data, f"input_{k}.pb"), "wb") as f:
-            f.write(tensor.SerializeToString())
-    for k, (info, array) in enumerate(zip(m.graph.output, outputs)):
-        tensor = numpy_helper.from_array(np.asarray(array), info.name)
-        with open(os.path.join(data, f"output_{k}.pb"), "wb") as f:
-            f.write(tensor.SerializeToString())
+    for index, (set_inputs, set_outputs) in enumerate(zip(inputs, outputs)):
+        data = os.path.join(out, f"test_data_set_{index}")
+        os.makedirs(data, exist_ok=True)
+        for k, (name, array) in enumerate(zip(graph_inputs, set_inputs)):
+            tensor = numpy_helper.from_array(np.asarray(array), name)
+            with open(os.path.join(data, f"input_{k}.pb"), "wb") as f:
+                f.write(tensor.SerializeToString())
+        for k, (info, array) in enumerate(zip(m.graph.output, set_outputs)):
+            tensor = numpy_helper.from_array(np.asarray(array), info.name)
+            with open(os.path.join(data, f"output_{k}.pb"), "wb") as f:
+                f.write(tensor.SerializeToString())
 
 
 if __name__ == "__main__":
