@@ -80,6 +80,8 @@ void addGraphOptPasses(OpPassManager &pm, const PipelineOptions &options) {
     pm.addPass(createCanonicalizerPass());
   }
   pm.addPass(createCSEPass());
+  if (options.optLevel > 0)
+    pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
 }
 
 void addLinalgPasses(OpPassManager &pm, const PipelineOptions &options) {

@@ -35,4 +35,26 @@ def RefineShapes : Pass<"kiln-refine-shapes", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }
 
+def FoldBatchNorm : Pass<"kiln-fold-batch-norm", "mlir::func::FuncOp"> {
+  let summary = "Folds inference BatchNormalization into the convolution before it";
+  let description = [{
+    In inference, BatchNormalization is a per-channel affine map,
+    `y = x * f + (bias - mean * f)` with `f = scale / sqrt(var + epsilon)`.
+    When it directly follows a convolution whose weights (and bias) are
+    constants and that has no other user, this pass computes new weights
+    `W * f` (per output channel) and bias `(b - mean) * f + bias` at compile
+    time and drops the normalization: no per-element work is left at run
+    time. PyTorch folds it when exporting in eval mode; models from other
+    exporters keep it. The folded convolution's location names both nodes.
+
+    ```mlir
+    %c = graph.conv %x, %w {...}
+    %y = graph.batch_norm %c, %scale, %bias, %mean, %var {epsilon = 1.0e-05 : f32}
+    // becomes
+    %y = graph.conv %x, %w_folded, %b_folded {...}
+    ```
+  }];
+  let dependentDialects = ["kiln::graph::GraphDialect"];
+}
+
 #endif // KILN_PASSES_PASSES_TD
