@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <cmath>
 #include <limits>
@@ -44,16 +45,24 @@ LogicalResult requireStaticShapes(Operation *op, ConversionPatternRewriter &rewr
     auto shaped = dyn_cast<ShapedType>(type);
     return !shaped || shaped.hasStaticShape();
   };
+  // With every model input static, a dynamic size comes from the data
+  // (NonZero, Unique, a run-time k...), and --input-shape cannot help.
+  auto func = op->getParentOfType<FunctionOpInterface>();
+  bool inputsStatic = func && llvm::all_of(func.getArgumentTypes(), isStatic);
+  const char *hint = inputsStatic
+                         ? " has a dynamic shape; code generation needs static shapes here (its "
+                           "size depends on run-time data; such a tensor can only feed ops that "
+                           "never read past its data: elementwise ops except integer Div/Mod, "
+                           "Transpose, Gather, and Slice/Squeeze/Unsqueeze/Concat/reductions "
+                           "along other axes)"
+                         : " has a dynamic shape; code generation needs static shapes "
+                           "(specialize with --input-shape NAME=DIMS)";
   for (Type type : op->getOperandTypes())
     if (!isStatic(type))
-      return op->emitError() << "operand of type " << type
-                             << " has a dynamic shape; code generation needs static "
-                                "shapes (specialize with --input-shape NAME=DIMS)";
+      return op->emitError() << "operand of type " << type << hint;
   for (Type type : op->getResultTypes())
     if (!isStatic(type))
-      return op->emitError() << "result of type " << type
-                             << " has a dynamic shape; code generation needs static "
-                                "shapes (specialize with --input-shape NAME=DIMS)";
+      return op->emitError() << "result of type " << type << hint;
   return success();
 }
 
