@@ -49,20 +49,24 @@ LogicalResult requireStaticShapes(Operation *op, ConversionPatternRewriter &rewr
   // (NonZero, Unique, a run-time k...), and --input-shape cannot help.
   auto func = op->getParentOfType<FunctionOpInterface>();
   bool inputsStatic = func && llvm::all_of(func.getArgumentTypes(), isStatic);
-  const char *hint = inputsStatic
-                         ? " has a dynamic shape; code generation needs static shapes here (its "
-                           "size depends on run-time data; such a tensor can only feed ops that "
-                           "never read past its data: elementwise ops except integer Div/Mod, "
-                           "Transpose, Gather, and Slice/Squeeze/Unsqueeze/Concat/reductions "
-                           "along other axes)"
-                         : " has a dynamic shape; code generation needs static shapes "
+  const char *specialize = " has a dynamic shape; code generation needs static shapes "
                            "(specialize with --input-shape NAME=DIMS)";
+  const char *operandHint =
+      inputsStatic ? " has a dynamic shape; code generation needs static shapes here (its size "
+                     "depends on run-time data; such a tensor can only feed ops that never read "
+                     "past its data: elementwise ops except integer Div/Mod, Transpose, Gather, "
+                     "and Slice/Squeeze/Unsqueeze/Concat/reductions along other axes)"
+                   : specialize;
+  const char *resultHint =
+      inputsStatic ? " has a dynamic shape; code generation needs static shapes here (its size "
+                     "depends on run-time data, with no bound known at compile time)"
+                   : specialize;
   for (Type type : op->getOperandTypes())
     if (!isStatic(type))
-      return op->emitError() << "operand of type " << type << hint;
+      return op->emitError() << "operand of type " << type << operandHint;
   for (Type type : op->getResultTypes())
     if (!isStatic(type))
-      return op->emitError() << "result of type " << type << hint;
+      return op->emitError() << "result of type " << type << resultHint;
   return success();
 }
 
