@@ -281,7 +281,8 @@ void registerPipelines() {
   registerStage<addLinalgPasses>("kiln-linalg-pipeline",
                                  "graph-opt → linalg: lowering to linalg on tensors");
   registerStage<addTilingPasses>("kiln-tiled-pipeline",
-                                 "linalg → tiled: elementwise fusion");
+                                 "linalg → tiled: conv layout, fusion, conv to GEMM, weight "
+                                 "packing, tiling and vectorization (256-bit, 16 registers)");
   registerStage<addBufferizationPasses>(
       "kiln-buffers-pipeline", "tiled → buffers: bufferization and the memory plan");
   registerStage<addLLVMDialectPasses>("kiln-llvm-dialect-pipeline",
