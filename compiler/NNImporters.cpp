@@ -212,6 +212,67 @@ LogicalResult importGlobalPool(NodeImporter &node) {
   return node.setResult(node.create<OpTy>(node.input(0)));
 }
 
+/// training_mode = 1 (opset 14+): normalize with the batch's own mean and
+/// (population) variance over every axis but the channels, and output the
+/// updated running statistics, `running * momentum + batch * (1 - momentum)`.
+/// Composed from graph ops, so it reuses their lowerings.
+LogicalResult importBatchNormTraining(NodeImporter &node, float epsilon) {
+  auto momentum = node.getFloat("momentum", 0.9f);
+  if (failed(momentum))
+    return failure();
+  RankedTensorType type = node.inputType(0);
+  if (type.getRank() < 2 || ShapedType::isDynamic(type.getDimSize(1)))
+    return node.emitError() << "BatchNormalization in training mode needs an input of rank >= 2 "
+                               "with a static channel dimension, got "
+                            << type;
+  int64_t rank = type.getRank(), channels = type.getDimSize(1);
+  Type element = type.getElementType();
+  SmallVector<int64_t> axes{0}, perChannelShape(rank, 1);
+  for (int64_t axis = 2; axis < rank; ++axis)
+    axes.push_back(axis);
+  perChannelShape[1] = channels;
+  // Each step yields a null value once any op could not be created (its
+  // error is already reported), and the null propagates to the end.
+  auto resultOf = [](Operation *op) { return op ? op->getResult(0) : Value(); };
+  auto mean = [&](Value v) -> Value {
+    return v ? resultOf(node.create<ReduceMeanOp>(v, node.constI64(axes), true, false))
+             : Value();
+  };
+  auto binary = [&](auto tag, Value lhs, Value rhs) -> Value {
+    using OpTy = decltype(tag);
+    return lhs && rhs ? resultOf(node.create<OpTy>(lhs, rhs)) : Value();
+  };
+  auto reshape = [&](Value v, ArrayRef<int64_t> shape) -> Value {
+    return v ? resultOf(node.create<ReshapeOp>(v, node.constI64(shape), false)) : Value();
+  };
+  Value x = node.input(0);
+  Value batchMean = mean(x);
+  Value centered = binary(SubOp(), x, batchMean);
+  Value batchVariance = mean(binary(MulOp(), centered, centered));
+  Value shifted = binary(AddOp(), batchVariance, node.constScalar(element, epsilon));
+  Value deviation = shifted ? resultOf(node.create<SqrtOp>(shifted)) : Value();
+  Value normalized = binary(DivOp(), centered, deviation);
+  Value scaled = binary(MulOp(), normalized, reshape(node.input(1), perChannelShape));
+  Value y = binary(AddOp(), scaled, reshape(node.input(2), perChannelShape));
+  if (!y)
+    return failure();
+  SmallVector<Value> results{y};
+  if (node.numOutputs() > 1) {
+    Value keep = node.constScalar(element, *momentum);
+    Value take = node.constScalar(element, 1.0 - *momentum);
+    auto running = [&](Value previous, Value batch) {
+      return binary(AddOp(), binary(MulOp(), previous, keep),
+                    binary(MulOp(), reshape(batch, {channels}), take));
+    };
+    results.push_back(running(node.input(3), batchMean));
+    if (node.numOutputs() > 2)
+      results.push_back(running(node.input(4), batchVariance));
+    if (llvm::is_contained(results, Value()))
+      return failure();
+  }
+  return node.setResults(results);
+}
+
 LogicalResult importBatchNorm(NodeImporter &node) {
   auto epsilon = node.getFloat("epsilon", 1e-5f);
   if (failed(epsilon))
@@ -237,8 +298,7 @@ LogicalResult importBatchNorm(NodeImporter &node) {
     if (failed(training))
       return failure();
     if (*training != 0)
-      return node.emitError() << "BatchNormalization in training mode is not supported "
-                                 "(kiln compiles models for inference)";
+      return importBatchNormTraining(node, *epsilon);
   }
   return node.setResult(node.create<BatchNormOp>(node.input(0), node.input(1), node.input(2),
                                                  node.input(3), node.input(4), APFloat(*epsilon)));
