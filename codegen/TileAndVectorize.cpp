@@ -175,6 +175,106 @@ std::optional<ContractionPlan> planConvolution(linalg::LinalgOp op,
   return plan;
 }
 
+/// A generic that only broadcasts its one input along leading dimensions
+/// (a bias) or yields a constant, with no other work: cheap to recompute
+/// per tile. Returns the broadcast input (null for a constant).
+std::optional<Value> getBroadcastSource(linalg::GenericOp generic) {
+  if (generic.getNumDpsInits() != 1 || generic.getNumDpsInputs() > 1 ||
+      generic.getNumLoops() != generic.getNumParallelLoops())
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  if (generic.getBody()->getOperations().size() != 1 || yield.getNumOperands() != 1)
+    return std::nullopt;
+  Value yielded = yield.getOperand(0);
+  if (generic.getNumDpsInputs() == 0) {
+    if (yielded.getParentBlock() == generic.getBody())
+      return std::nullopt; // The output's own value.
+    return Value();
+  }
+  if (yielded != generic.getBody()->getArgument(0))
+    return std::nullopt;
+  // The input must be the output's last dimension (a per-channel vector).
+  AffineMap map = generic.getMatchingIndexingMap(generic.getDpsInputOperand(0));
+  unsigned last = generic.getNumLoops() - 1;
+  if (map.getNumResults() != 1 || map.getResult(0) != getAffineDimExpr(last, map.getContext()))
+    return std::nullopt;
+  return generic.getDpsInputs()[0];
+}
+
+/// When the accumulator's start value is a fill or a per-channel broadcast
+/// seen through reshapes (a convolution's bias after kiln-convert-conv-to-gemm
+/// and kiln-pack-matmul-weights), produces it again directly in the
+/// accumulator's shape. Tiling can then fuse it into each tile, where it
+/// becomes the registers' first value instead of a pass over memory that
+/// the tile reads back. Returns the new producer, or null.
+Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
+  OpOperand *init = op.getDpsInitOperand(0);
+  Value source = init->get();
+  bool reshaped = false;
+  while (Operation *producer = source.getDefiningOp()) {
+    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(producer))
+      break;
+    source = producer->getOperand(0);
+    reshaped = true;
+  }
+  auto initType = cast<RankedTensorType>(init->get().getType());
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  if (auto fill = source.getDefiningOp<linalg::FillOp>()) {
+    if (!reshaped)
+      return fill;
+    Value empty = rewriter.create<tensor::EmptyOp>(loc, initType.getShape(),
+                                                   initType.getElementType());
+    auto newFill = rewriter.create<linalg::FillOp>(fill.getLoc(), fill.getInputs()[0], empty);
+    rewriter.modifyOpInPlace(op, [&] { init->set(newFill.getResult(0)); });
+    return newFill;
+  }
+  auto generic = source.getDefiningOp<linalg::GenericOp>();
+  if (!generic)
+    return nullptr;
+  std::optional<Value> bias = getBroadcastSource(generic);
+  if (!bias)
+    return nullptr;
+  if (!reshaped)
+    return generic;
+  // The reshapes keep the channels last: split them as the accumulator does.
+  auto sourceType = cast<RankedTensorType>(source.getType());
+  int64_t channels = sourceType.getShape().back();
+  int64_t rank = initType.getRank(), splitRank = 0, product = 1;
+  while (product < channels && splitRank < rank)
+    product *= initType.getDimSize(rank - 1 - splitRank++);
+  if (product != channels || !initType.hasStaticShape())
+    return nullptr;
+  MLIRContext *context = rewriter.getContext();
+  SmallVector<AffineExpr> channelExprs;
+  for (int64_t d = rank - splitRank; d < rank; ++d)
+    channelExprs.push_back(getAffineDimExpr(d, context));
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  if (*bias) {
+    Value channelsInShape = *bias;
+    if (splitRank > 1) {
+      SmallVector<int64_t> splitShape(initType.getShape().take_back(splitRank));
+      SmallVector<ReassociationIndices> all(1);
+      for (int64_t d = 0; d < splitRank; ++d)
+        all[0].push_back(d);
+      channelsInShape = rewriter.create<tensor::ExpandShapeOp>(
+          loc, RankedTensorType::get(splitShape, initType.getElementType()), *bias, all);
+    }
+    inputs.push_back(channelsInShape);
+    maps.push_back(AffineMap::get(rank, 0, channelExprs, context));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, context));
+  Value empty =
+      rewriter.create<tensor::EmptyOp>(loc, initType.getShape(), initType.getElementType());
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  auto rebuilt = rewriter.create<linalg::GenericOp>(
+      generic.getLoc(), TypeRange{initType}, inputs, ValueRange{empty}, maps, iterators);
+  rewriter.cloneRegionBefore(generic.getRegion(), rebuilt.getRegion(), rebuilt.getRegion().end());
+  rewriter.modifyOpInPlace(op, [&] { init->set(rebuilt.getResult(0)); });
+  return rebuilt;
+}
+
 SmallVector<OpFoldResult> asIndexAttrs(MLIRContext *context, ArrayRef<int64_t> values) {
   SmallVector<OpFoldResult> result;
   for (int64_t value : values)
@@ -189,19 +289,46 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
                                           const ContractionPlan &plan,
                                           SmallVectorImpl<Operation *> &reductionLoops) {
   MLIRContext *context = op->getContext();
+  Operation *initProducer = plan.convolution ? nullptr : rebuildInitInShape(rewriter, op);
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions outer;
   outer.setTileSizes(asIndexAttrs(context, plan.parallelTile));
   outer.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
   if (!plan.interchange.empty())
     outer.setInterchange(plan.interchange);
-  FailureOr<scf::SCFTilingResult> tiles =
-      scf::tileUsingSCF(rewriter, cast<TilingInterface>(op.getOperation()), outer);
+  scf::SCFTileAndFuseOptions fusion;
+  fusion.setTilingOptions(outer);
+  fusion.setFusionControlFn([&](tensor::ExtractSliceOp, OpResult producer, bool) {
+    return std::make_tuple(initProducer && producer.getOwner() == initProducer, false);
+  });
+  FailureOr<scf::SCFTileAndFuseResult> tiles = scf::tileConsumerAndFuseProducersUsingSCF(
+      rewriter, cast<TilingInterface>(op.getOperation()), fusion);
   if (failed(tiles))
     return failure();
-  rewriter.replaceOp(op, tiles->replacements);
+  for (OpResult result : op->getResults())
+    if (Value replacement = tiles->replacements.lookup(result))
+      rewriter.replaceAllUsesWith(result, replacement);
+  rewriter.eraseOp(op);
+  if (initProducer && initProducer->use_empty())
+    rewriter.eraseOp(initProducer);
 
-  auto tileOp = cast<linalg::LinalgOp>(tiles->tiledOps.back());
+  // The fused start value of the accumulator: vectorized on the tile, it
+  // folds into the registers' first value.
+  linalg::LinalgOp tileOp;
+  for (Operation *tiled : tiles->tiledAndFusedOps) {
+    auto tiledLinalg = dyn_cast<linalg::LinalgOp>(tiled);
+    if (!tiledLinalg)
+      continue;
+    if (!tileOp) {
+      tileOp = tiledLinalg; // The consumer comes first.
+      continue;
+    }
+    rewriter.setInsertionPoint(tiledLinalg);
+    if (failed(linalg::vectorize(rewriter, tiledLinalg)))
+      return failure();
+  }
+  if (!tileOp)
+    return failure();
   rewriter.setInsertionPoint(tileOp);
   scf::SCFTilingOptions inner;
   inner.setTileSizes(asIndexAttrs(context, plan.reductionTile));

@@ -5,12 +5,15 @@
 // A 32x384 output: AVX2 (8 lanes, 16 registers) takes 4 rows of 2 vectors,
 // AVX-512 (16 lanes, 32 registers) 8 rows of 2 vectors. Column blocks are
 // the outer loop (a panel of B stays in cache while the row blocks pass).
-// The accumulator is read once before the reduction loop, carried in
-// registers, written once.
+// The zero fill is fused into each tile: the accumulator starts as a
+// constant vector in registers (no pre-filled output to read back), is
+// carried through the reduction loop and written once.
 // AVX2-LABEL: func.func @matmul
+// AVX2: %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4x16xf32>
+// AVX2-NOT: linalg.fill
 // AVX2: scf.forall (%{{.*}}, %{{.*}}) = (0, 0) to (384, 32) step (16, 4)
-// AVX2: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<4x16xf32>, vector<4x16xf32>
-// AVX2: scf.for {{.*}} iter_args({{.*}} = %[[ACC]]) -> ({{.*}}vector<4x16xf32>)
+// AVX2-NOT: vector.transfer_read {{.*}} : tensor<4x16xf32>
+// AVX2: scf.for {{.*}} iter_args({{.*}}, %{{.*}} = %[[ZERO]]) -> ({{.*}}vector<4x16xf32>)
 // AVX2-COUNT-4: vector.fma {{.*}} : vector<16xf32>
 // AVX2: scf.yield
 // AVX2: vector.transfer_write
@@ -92,4 +95,28 @@ func.func @depthwise_nhwc(%x: tensor<1x16x16x32xf32>, %w: tensor<3x3x32xf32>) ->
   %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
      ins(%x, %w : tensor<1x16x16x32xf32>, tensor<3x3x32xf32>) outs(%init : tensor<1x14x14x32xf32>) -> tensor<1x14x14x32xf32>
   return %y : tensor<1x14x14x32xf32>
+}
+
+// A convolution's bias, broadcast over NHWC pixels and seen through the
+// reshape to the product's rows x channels, is rebuilt in the product's
+// shape and fused into each tile: the tile's accumulator starts as the
+// bias slice broadcast over its rows.
+// AVX512-LABEL: func.func @bias_through_reshape
+// AVX512-NOT: linalg.generic
+// AVX512: scf.forall
+// AVX512: %[[SLICE:.*]] = tensor.extract_slice %arg2[%{{.*}}] [32] [1] : tensor<64xf32> to tensor<32xf32>
+// AVX512: %[[BIAS:.*]] = vector.transfer_read %[[SLICE]][%{{.*}}], %{{.*}} {in_bounds = [true]} : tensor<32xf32>, vector<32xf32>
+// AVX512: %[[ROWS:.*]] = vector.broadcast %[[BIAS]] : vector<32xf32> to vector<8x32xf32>
+// AVX512: scf.for {{.*}} iter_args({{.*}}, %{{.*}} = %[[ROWS]]) -> ({{.*}}vector<8x32xf32>)
+func.func @bias_through_reshape(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %bias: tensor<64xf32>) -> tensor<16x64xf32> {
+  %empty = tensor.empty() : tensor<1x4x4x64xf32>
+  %broadcast = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                               iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : tensor<64xf32>) outs(%empty : tensor<1x4x4x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x64xf32>
+  %init = tensor.collapse_shape %broadcast [[0, 1, 2], [3]] : tensor<1x4x4x64xf32> into tensor<16x64xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<16x8xf32>, tensor<8x64xf32>) outs(%init : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %c : tensor<16x64xf32>
 }
