@@ -16,6 +16,8 @@ struct HeaderInfo {
   int64_t workspaceSize = 0;
   int64_t workspaceAlignment = 64;
   bool externalWeights = false;
+  /// A bare-metal target: the runtime has no threads (no -lpthread).
+  bool bareMetal = false;
   int64_t weightsSize = 0;
   int64_t weightsAlignment = 64;
   /// A profiled build's kernels, listed as tables.

@@ -45,9 +45,10 @@ static void kiln_fault_handler(void) {
   kiln_stop(3);
 }
 
-extern volatile uint32_t kiln_systick_wraps;
+/* semihost.c times runs with SysTick; this counts its 2^24-tick wraps. Its
+ * definition there wins; this weak one lets the start-up code link alone. */
+__attribute__((weak)) volatile uint32_t kiln_systick_wraps;
 
-/* semihost.c times runs with SysTick; this counts its 2^24-tick wraps. */
 static void kiln_systick_handler(void) { kiln_systick_wraps = kiln_systick_wraps + 1; }
 
 /* Initial stack pointer, then the reset handler and the system exceptions:

@@ -345,6 +345,8 @@ int compileModule(OwningOpRef<ModuleOp> &module, const CompileRequest &request,
   header.sourceName = request.sourceName;
   header.workspaceSize = result.workspaceSize;
   header.externalWeights = options.externalWeights;
+  const codegen::TargetInfo *targetInfo = codegen::lookupTarget(request.target.triple);
+  header.bareMetal = targetInfo && targetInfo->bareMetal;
   header.weightsSize = result.weightsSize;
   header.profileKernels = result.profileKernels;
   result.headerPath = outputPath(".h");
