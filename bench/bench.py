@@ -123,8 +123,12 @@ def draw_chart(path, rows, gemm_rows):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5),
-                                         gridspec_kw={"width_ratios": [3, 2]})
+    good = [r for r in gemm_rows if "gflops" in r]
+    if good:
+        figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5),
+                                             gridspec_kw={"width_ratios": [3, 2]})
+    else:
+        figure, left = plt.subplots(1, 1, figsize=(7.5, 4.5))
     models = [r["model"] for r in rows if "ratio" in r and r["threads"] == rows[0]["threads"]]
     thread_counts = sorted({r["threads"] for r in rows if "ratio" in r})
     width = 0.8 / max(1, len(thread_counts))
@@ -139,7 +143,10 @@ def draw_chart(path, rows, gemm_rows):
     left.set_ylabel("kiln latency / ONNX Runtime latency (lower is better)")
     left.set_title("Models")
     left.legend()
-    good = [r for r in gemm_rows if "gflops" in r]
+    if not good:
+        figure.tight_layout()
+        figure.savefig(path, dpi=100)
+        return
     right.barh([r["gemm"] for r in good], [r["percent_of_peak"] for r in good])
     right.axvline(80, color="black", linewidth=1, linestyle="--")
     right.set_xlabel("% of one core's FMA peak")

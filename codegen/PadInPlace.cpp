@@ -25,6 +25,39 @@ namespace {
 /// before the op that produces the source, so that the destination exists
 /// when the producer runs: empty-tensor elimination can only redirect the
 /// producer's output into a buffer that dominates it.
+/// The padded shape with only its border set to the padding value: one
+/// fill per padded side (slabs meet at the corners). The interior stays
+/// unwritten here, since the source (or its producer) always writes all of
+/// it; filling it as well would be a second pass over the activations.
+Value fillBorder(OpBuilder &builder, Location loc, Value padValue, tensor::PadOp pad) {
+  RankedTensorType type = pad.getResultType();
+  ArrayRef<int64_t> shape = type.getShape();
+  ArrayRef<int64_t> sourceShape = pad.getSourceType().getShape();
+  ArrayRef<int64_t> low = pad.getStaticLow(), high = pad.getStaticHigh();
+  Value result = builder.create<tensor::EmptyOp>(loc, shape, type.getElementType());
+  if (llvm::any_of(low, ShapedType::isDynamic) || llvm::any_of(high, ShapedType::isDynamic))
+    return builder.create<linalg::FillOp>(loc, padValue, result).getResult(0);
+  int64_t rank = type.getRank();
+  for (int64_t d = 0; d < rank; ++d) {
+    for (bool lowSide : {true, false}) {
+      int64_t extent = lowSide ? low[d] : high[d];
+      if (extent == 0)
+        continue;
+      SmallVector<int64_t> slabShape(shape), offsets(rank, 0), strides(rank, 1);
+      slabShape[d] = extent;
+      offsets[d] = lowSide ? 0 : low[d] + sourceShape[d];
+      Value slab = builder.create<tensor::EmptyOp>(loc, slabShape, type.getElementType());
+      slab = builder.create<linalg::FillOp>(loc, padValue, slab).getResult(0);
+      result = builder.create<tensor::InsertSliceOp>(loc, slab, result, ValueRange{},
+                                                     ValueRange{}, ValueRange{},
+                                                     builder.getDenseI64ArrayAttr(offsets),
+                                                     builder.getDenseI64ArrayAttr(slabShape),
+                                                     builder.getDenseI64ArrayAttr(strides));
+    }
+  }
+  return result;
+}
+
 void writeInPlace(IRRewriter &rewriter, tensor::PadOp pad) {
   Value padValue = pad.getConstantPaddingValue();
   RankedTensorType resultType = pad.getResultType();
@@ -42,9 +75,7 @@ void writeInPlace(IRRewriter &rewriter, tensor::PadOp pad) {
       fillPoint = pad; // Region arguments of the pad's own block: stay put.
   Location loc = pad.getLoc();
   rewriter.setInsertionPoint(fillPoint);
-  Value empty =
-      rewriter.create<tensor::EmptyOp>(loc, resultType.getShape(), resultType.getElementType());
-  Value filled = rewriter.create<linalg::FillOp>(loc, padValue, empty).getResult(0);
+  Value filled = fillBorder(rewriter, loc, padValue, pad);
   SmallVector<OpFoldResult> sizes, strides;
   for (int64_t size : pad.getSourceType().getShape()) {
     sizes.push_back(rewriter.getIndexAttr(size));

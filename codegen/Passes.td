@@ -129,12 +129,15 @@ def PackMatmulWeights : Pass<"kiln-pack-matmul-weights", "mlir::func::FuncOp"> {
 def PadInPlace : Pass<"kiln-pad-in-place", "mlir::func::FuncOp"> {
   let summary = "Writes the interior of padded tensors in place";
   let description = [{
-    A `tensor.pad` bufferizes to a new buffer, a fill of the border and a
-    copy of the whole source. This pass states it as a fill of the padded
-    shape and a `tensor.insert_slice` of the source, so that empty-tensor
-    elimination (at the start of the buffers stage) lets the op producing
-    the source write straight into the interior: the copy disappears. Every
-    padded convolution and pooling input saves a pass over its activations.
+    A `tensor.pad` bufferizes to a new buffer, a fill of all of it and a
+    copy of the whole source. This pass states it as fills of the border
+    only (one slab per padded side) and a `tensor.insert_slice` of the
+    source into the interior, and makes the op producing the source (an
+    elementwise or transposing generic) write straight into that interior:
+    the copy and the interior's fill disappear. Every padded convolution and
+    pooling input saves two passes over its activations. Runs at the start
+    of the buffers stage, after the last CSE (which would merge the fills
+    of equal-shaped pads into one shared buffer).
   }];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"
