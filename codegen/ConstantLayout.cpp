@@ -12,6 +12,10 @@ using namespace mlir;
 namespace kiln::codegen {
 namespace {
 
+/// Blobs this file creates; the resource manager makes each name unique by
+/// appending a counter.
+constexpr llvm::StringLiteral kRearrangedBlobName = "kiln_rearranged";
+
 /// The raw bytes of a constant tensor, when the compiler holds them.
 std::optional<ArrayRef<char>> getConstantBytes(ElementsAttr value) {
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
@@ -76,7 +80,34 @@ Value createPermutedConstant(OpBuilder &builder, Location loc, Value value,
     return builder.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(resultType, ArrayRef<float>(out, count)));
   return builder.create<arith::ConstantOp>(
-      loc, DenseResourceElementsAttr::get(resultType, "kiln_packed", std::move(blob)));
+      loc, DenseResourceElementsAttr::get(resultType, kRearrangedBlobName, std::move(blob)));
+}
+
+Value createReshapedConstant(OpBuilder &builder, Location loc, Value value,
+                             ArrayRef<int64_t> shape) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  ElementsAttr constant;
+  if (!type || !type.getElementType().isF32() || !matchPattern(value, m_Constant(&constant)))
+    return nullptr;
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  if (resultType.getNumElements() != type.getNumElements())
+    return nullptr;
+  if (auto dense = dyn_cast<DenseElementsAttr>(constant))
+    return builder.create<arith::ConstantOp>(loc, dense.reshape(resultType));
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(constant))
+    return builder.create<arith::ConstantOp>(
+        loc, DenseResourceElementsAttr::get(resultType, resource.getRawHandle()));
+  return nullptr;
+}
+
+void eraseIfUnused(RewriterBase &rewriter, Value value) {
+  auto constant = value.getDefiningOp<arith::ConstantOp>();
+  if (!constant || !constant->use_empty())
+    return;
+  auto resource = dyn_cast<DenseResourceElementsAttr>(constant.getValue());
+  rewriter.eraseOp(constant);
+  if (resource && resource.getRawHandle().getKey().starts_with(kRearrangedBlobName))
+    resource.getRawHandle().getResource()->setBlob(AsmResourceBlob());
 }
 
 } // namespace kiln::codegen

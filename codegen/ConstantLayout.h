@@ -11,6 +11,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
 
 namespace kiln::codegen {
 
@@ -24,6 +25,18 @@ namespace kiln::codegen {
 mlir::Value createPermutedConstant(mlir::OpBuilder &builder, mlir::Location loc,
                                    mlir::Value value, llvm::ArrayRef<int64_t> view,
                                    llvm::ArrayRef<int64_t> permutation);
+
+/// `value` (an f32 arith.constant) with the same bytes read as `shape`:
+/// no copy (a blob is shared, a dense attribute reshaped). Null when
+/// `value` is not such a constant.
+mlir::Value createReshapedConstant(mlir::OpBuilder &builder, mlir::Location loc,
+                                   mlir::Value value, llvm::ArrayRef<int64_t> shape);
+
+/// Erases the constant op defining `value` when nothing uses it any more,
+/// and frees its weight blob if it is one this file created (a rearranged
+/// copy, which only that op refers to). Weights in the hundreds of
+/// megabytes would otherwise stay in memory once per rearrangement.
+void eraseIfUnused(mlir::RewriterBase &rewriter, mlir::Value value);
 
 } // namespace kiln::codegen
 

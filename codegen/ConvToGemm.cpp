@@ -80,8 +80,7 @@ void convertToGemm(IRRewriter &rewriter, linalg::Conv2DNhwcHwcfOp conv, int64_t 
 
   Location loc = conv.getLoc();
   rewriter.setInsertionPoint(conv);
-  Value weights =
-      createPermutedConstant(rewriter, loc, filter, {depth, features}, {0, 1}); // HWC x F
+  Value weights = createReshapedConstant(rewriter, loc, filter, {depth, features}); // HWC x F
   if (!weights)
     return;
   Value patches = pointwise ? input

@@ -78,6 +78,7 @@ void packProduct(IRRewriter &rewriter, linalg::LinalgOp op, bool transposedB,
   Value result = rewriter.create<tensor::CollapseShapeOp>(loc, initType, product.getResult(0),
                                                           splitColumns);
   rewriter.replaceOp(op, result);
+  eraseIfUnused(rewriter, rhs);
 }
 
 struct PackMatmulWeightsPass : impl::PackMatmulWeightsBase<PackMatmulWeightsPass> {
