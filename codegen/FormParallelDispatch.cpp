@@ -43,11 +43,26 @@ std::optional<SmallVector<int64_t>> getStaticTripCounts(scf::ParallelOp loop) {
   return counts;
 }
 
-/// The most iterations any statement in `op`'s body runs per iteration of it.
+/// The work in one iteration of `op`: every operation in its body, counted
+/// once per element it computes (a vector FMA of 16 lanes is 16) and once per
+/// iteration of the loops around it. Vectorized kernels run few iterations
+/// of much work each, so counting iterations alone would keep them serial.
 int64_t getInnerWork(Operation *op) {
-  int64_t most = 1;
+  int64_t total = 0;
   op->walk([&](Operation *nested) {
-    int64_t work = 1;
+    if (nested == op || nested->hasTrait<OpTrait::IsTerminator>() ||
+        isa<scf::ForOp, scf::ParallelOp>(nested))
+      return;
+    int64_t elements = 1;
+    auto countVector = [&](Type type) {
+      if (auto vector = dyn_cast<VectorType>(type))
+        elements = std::max(elements, vector.getNumElements());
+    };
+    for (Type type : nested->getResultTypes())
+      countVector(type);
+    for (Type type : nested->getOperandTypes())
+      countVector(type);
+    int64_t work = elements;
     for (Operation *parent = nested->getParentOp(); parent && parent != op;
          parent = parent->getParentOp()) {
       if (auto forOp = dyn_cast<scf::ForOp>(parent)) {
@@ -62,9 +77,9 @@ int64_t getInnerWork(Operation *op) {
             work *= std::max<int64_t>(1, count);
       }
     }
-    most = std::max(most, work);
+    total += work;
   });
-  return most;
+  return std::max<int64_t>(1, total);
 }
 
 /// Values the body may recompute rather than receive: constants and views.

@@ -298,15 +298,17 @@ def FormParallelDispatch : Pass<"kiln-form-parallel-dispatch", "mlir::ModuleOp">
     Pure values the body uses (constants, views) are recomputed inside it,
     so shapes and strides stay static there; buffers are passed as arguments
     and must have static shapes and identity layouts (otherwise the kernel
-    stays serial). Kernels smaller than `min-work` innermost iterations also
-    stay serial: handing them to other threads costs more than it saves.
+    stays serial). Kernels with less than `min-work` element operations (each
+    op of the body counted once per vector lane and per iteration of the
+    loops around it, so vectorized kernels count their real work) also stay
+    serial: handing them to other threads costs more than it saves.
   }];
   let options = [
     Option<"entryName", "entry", "std::string", "\"main\"", "The model's entry function">,
     Option<"minChunks", "min-chunks", "int64_t", "32",
            "Collapse leading dimensions until there are this many iterations">,
     Option<"minWork", "min-work", "int64_t", "16384",
-           "Kernels with fewer innermost iterations stay serial">
+           "Kernels with fewer element operations stay serial">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
                            "mlir::func::FuncDialect"];

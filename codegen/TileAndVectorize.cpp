@@ -156,12 +156,18 @@ std::optional<ContractionPlan> planConvolution(linalg::LinalgOp op,
   plan.parallelTile[3] = tile.columns;
   plan.reductionTile[4] = 1; // kh; kw (5) stays whole
   plan.reductionDims = {4, 5};
-  // Output-channel blocks outermost: one block of the filter stays in the
-  // caches while every output pixel uses it.
-  for (int64_t loop : {3, 0, 1, 2})
-    plan.interchange.push_back(loop);
-  for (int64_t loop = 4; loop < op.getNumLoops(); ++loop)
-    plan.interchange.push_back(loop);
+  // Full convolutions: output-channel blocks outermost, so one block of the
+  // filter stays in the caches while every output pixel uses it. Depthwise
+  // convolutions and pooling have a filter of a few KB at most: pixels
+  // outermost and the channel blocks of a pixel run back to back, so each
+  // row of the activations is read as one contiguous stream (and threads
+  // share out whole rows, not interleaved cache lines of the same pixels).
+  if (!depthwise) {
+    for (int64_t loop : {3, 0, 1, 2})
+      plan.interchange.push_back(loop);
+    for (int64_t loop = 4; loop < op.getNumLoops(); ++loop)
+      plan.interchange.push_back(loop);
+  }
   if (!depthwise) {
     int64_t inputChannels = ranges[6], block = 1;
     for (int64_t candidate = std::min<int64_t>(8, inputChannels); candidate >= 1; --candidate)

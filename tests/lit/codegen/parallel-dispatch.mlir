@@ -21,6 +21,9 @@
 // A kernel below min-work stays serial.
 // CHECK: scf.parallel
 // CHECK-NOT: call
+// Eight iterations of 64-lane vector work are 8 x 3 x 64 element operations:
+// over min-work, so the vectorized kernel goes to the pool.
+// CHECK: call @main_dispatch1(%arg2, %arg4)
 
 // LLVM: llvm.func @kiln_parallel_for(!llvm.ptr, i64, !llvm.ptr, !llvm.ptr)
 // LLVM: llvm.func internal @main_dispatch0_chunk(%{{.+}}: !llvm.ptr, %[[BEGIN:.+]]: i64, %[[END:.+]]: i64)
@@ -30,7 +33,8 @@
 // LLVM: llvm.alloca
 // LLVM: llvm.call @kiln_parallel_for(%[[CTX]], %{{.+}}, %{{.+}}, %{{.+}})
 func.func @main(%in: memref<2x16x64xf32>, %out: memref<2x16x64xf32>,
-                %context: !llvm.ptr {kiln.context}, %small: memref<4xf32>) {
+                %context: !llvm.ptr {kiln.context}, %small: memref<4xf32>,
+                %rows: memref<8x64xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c2 = arith.constant 2 : index
@@ -46,6 +50,13 @@ func.func @main(%in: memref<2x16x64xf32>, %out: memref<2x16x64xf32>,
   scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
     %x = memref.load %small[%i] : memref<4xf32>
     memref.store %x, %small[%i] : memref<4xf32>
+    scf.reduce
+  }
+  %c8 = arith.constant 8 : index
+  scf.parallel (%r) = (%c0) to (%c8) step (%c1) {
+    %v = vector.load %rows[%r, %c0] : memref<8x64xf32>, vector<64xf32>
+    %w = vector.fma %v, %v, %v : vector<64xf32>
+    vector.store %w, %rows[%r, %c0] : memref<8x64xf32>, vector<64xf32>
     scf.reduce
   }
   return

@@ -80,10 +80,11 @@ func.func @conv_nhwc(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>) -> t
   return %y : tensor<1x28x28x64xf32>
 }
 
-// Depthwise convolutions take the same row-segment tile; each window tap is
-// one FMA over the whole tile.
+// Depthwise convolutions take the same row-segment tile, pixels outermost
+// (their filter is small; a row of activations is read as one stream);
+// each window tap is one FMA over the whole tile.
 // AVX512-LABEL: func.func @depthwise_nhwc
-// AVX512: scf.forall ({{.*}}) = (0, 0, 0, 0) to (32, 1, 14, 14) step (32, 1, 1, 14)
+// AVX512: scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 32) step (1, 1, 14, 32)
 // AVX512: scf.for %{{.*}} = %c0 to %c3 step %c1
 // AVX512-COUNT-3: vector.fma {{.*}} : vector<1x14x32xf32>
 // SCALAR-LABEL: func.func @depthwise_nhwc
