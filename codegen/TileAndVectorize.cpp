@@ -295,7 +295,7 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
                                           const ContractionPlan &plan,
                                           SmallVectorImpl<Operation *> &reductionLoops) {
   MLIRContext *context = op->getContext();
-  Operation *initProducer = plan.convolution ? nullptr : rebuildInitInShape(rewriter, op);
+  Operation *initProducer = rebuildInitInShape(rewriter, op);
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions outer;
   outer.setTileSizes(asIndexAttrs(context, plan.parallelTile));

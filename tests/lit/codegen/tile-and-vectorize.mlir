@@ -82,8 +82,10 @@ func.func @conv_nhwc(%x: tensor<1x30x30x64xf32>, %w: tensor<3x3x64x64xf32>) -> t
 
 // Depthwise convolutions take the same row-segment tile, pixels outermost
 // (their filter is small; a row of activations is read as one stream);
-// each window tap is one FMA over the whole tile.
+// each window tap is one FMA over the whole tile. The zero start is fused
+// into the tile as well.
 // AVX512-LABEL: func.func @depthwise_nhwc
+// AVX512-NOT: linalg.fill
 // AVX512: scf.forall ({{.*}}) = (0, 0, 0, 0) to (1, 14, 14, 32) step (1, 1, 14, 32)
 // AVX512: scf.for %{{.*}} = %c0 to %c3 step %c1
 // AVX512-COUNT-3: vector.fma {{.*}} : vector<1x14x32xf32>
