@@ -1,6 +1,7 @@
 //===- ConstantLayout.cpp - weights rearranged at compile time ------------===//
 
 #include "codegen/ConstantLayout.h"
+#include "ir/ConstantData.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -15,20 +16,6 @@ namespace {
 /// Blobs this file creates; the resource manager makes each name unique by
 /// appending a counter.
 constexpr llvm::StringLiteral kRearrangedBlobName = "kiln_rearranged";
-
-/// The raw bytes of a constant tensor, when the compiler holds them.
-std::optional<ArrayRef<char>> getConstantBytes(ElementsAttr value) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    return blob->getData();
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    if (!dense.isSplat() && !dense.getElementType().isInteger(1))
-      return dense.getRawData();
-  return std::nullopt;
-}
 
 } // namespace
 

@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/GraphToLinalg/LoweringUtils.h"
 #include "codegen/Passes.h"
 #include "codegen/ConstantLayout.h"
 
@@ -52,18 +53,9 @@ Value createTransposeGeneric(OpBuilder &b, Location loc, Value value,
   SmallVector<AffineExpr> inputExprs(rank);
   for (int64_t i = 0; i < rank; ++i)
     inputExprs[permutation[i]] = getAffineDimExpr(i, context);
-  SmallVector<AffineMap> maps{AffineMap::get(rank, 0, inputExprs, context),
-                              AffineMap::getMultiDimIdentityMap(rank, context)};
-  Value empty = b.create<tensor::EmptyOp>(loc, resultType.getShape(),
-                                          resultType.getElementType());
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  return b
-      .create<linalg::GenericOp>(loc, TypeRange{resultType}, ValueRange{value},
-                                 ValueRange{empty}, maps, iterators,
-                                 [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-                                   nested.create<linalg::YieldOp>(nestedLoc, args[0]);
-                                 })
-      .getResult(0);
+  return createParallelGeneric(b, loc, resultType, value,
+                               AffineMap::get(rank, 0, inputExprs, context),
+                               [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
 /// `value` permuted: computed here when it is a constant (so the kernel reads

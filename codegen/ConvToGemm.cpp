@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/ConstantLayout.h"
+#include "codegen/GraphToLinalg/LoweringUtils.h"
 #include "codegen/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -37,21 +38,13 @@ Value createPatches(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> o
   MLIRContext *context = b.getContext();
   AffineExpr n, oh, ow, kh, kw, c;
   bindDims(context, n, oh, ow, kh, kw, c);
-  SmallVector<AffineMap> maps{
-      AffineMap::get(6, 0,
-                     {n, oh * strides[0] + kh * dilations[0], ow * strides[1] + kw * dilations[1],
-                      c},
-                     context),
-      AffineMap::getMultiDimIdentityMap(6, context)};
-  Value empty = b.create<tensor::EmptyOp>(loc, shape, inputType.getElementType());
-  SmallVector<utils::IteratorType> iterators(6, utils::IteratorType::parallel);
-  return b
-      .create<linalg::GenericOp>(loc, TypeRange{empty.getType()}, ValueRange{input},
-                                 ValueRange{empty}, maps, iterators,
-                                 [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-                                   nested.create<linalg::YieldOp>(nestedLoc, args[0]);
-                                 })
-      .getResult(0);
+  AffineMap read = AffineMap::get(
+      6, 0,
+      {n, oh * strides[0] + kh * dilations[0], ow * strides[1] + kw * dilations[1], c},
+      context);
+  return createParallelGeneric(
+      b, loc, RankedTensorType::get(shape, inputType.getElementType()), input, read,
+      [](OpBuilder &, Location, ValueRange args) { return args[0]; });
 }
 
 void convertToGemm(IRRewriter &rewriter, linalg::Conv2DNhwcHwcfOp conv, int64_t maxPatchBytes) {

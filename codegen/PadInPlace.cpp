@@ -64,15 +64,14 @@ void writeInPlace(IRRewriter &rewriter, tensor::PadOp pad) {
   if (!padValue || !resultType.hasStaticShape() || !pad.getSourceType().hasStaticShape())
     return;
   Operation *producer = pad.getSource().getDefiningOp();
+  // The fill moves before the producer when the padding value is available
+  // there (a block argument or an op of an enclosing block always is).
   Operation *fillPoint = pad;
+  Operation *valueDef = padValue.getDefiningOp();
   if (producer && producer->getBlock() == pad->getBlock() &&
-      (isa<BlockArgument>(padValue) ||
-       padValue.getDefiningOp()->isBeforeInBlock(producer) ||
-       padValue.getDefiningOp()->getBlock() != pad->getBlock()))
+      (!valueDef || valueDef->getBlock() != pad->getBlock() ||
+       valueDef->isBeforeInBlock(producer)))
     fillPoint = producer;
-  if (auto argument = dyn_cast<BlockArgument>(padValue))
-    if (argument.getOwner() == pad->getBlock() && fillPoint != pad.getOperation())
-      fillPoint = pad; // Region arguments of the pad's own block: stay put.
   Location loc = pad.getLoc();
   rewriter.setInsertionPoint(fillPoint);
   Value filled = fillBorder(rewriter, loc, padValue, pad);

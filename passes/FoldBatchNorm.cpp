@@ -6,6 +6,7 @@
 
 #include "passes/Passes.h"
 
+#include "ir/ConstantData.h"
 #include "ir/GraphOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -34,15 +35,11 @@ std::optional<SmallVector<float>> readFloats(Value value) {
   if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
     return std::nullopt;
   int64_t count = type.getNumElements();
-  if (auto dense = dyn_cast<DenseElementsAttr>(attr)) {
-    auto values = dense.getValues<float>();
-    return SmallVector<float>(values.begin(), values.end());
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || static_cast<int64_t>(blob->getData().size()) != count * 4)
-      return std::nullopt;
-    const auto *data = reinterpret_cast<const float *>(blob->getData().data());
+  if (auto splat = dyn_cast<SplatElementsAttr>(attr))
+    return SmallVector<float>(count, splat.getSplatValue<float>());
+  std::optional<ArrayRef<char>> bytes = getConstantBytes(attr);
+  if (bytes && static_cast<int64_t>(bytes->size()) == count * 4) {
+    const auto *data = reinterpret_cast<const float *>(bytes->data());
     return SmallVector<float>(data, data + count);
   }
   return std::nullopt;
