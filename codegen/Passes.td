@@ -174,6 +174,15 @@ def TileAndVectorize : Pass<"kiln-tile-and-vectorize", "mlir::func::FuncOp"> {
     from the target's vector width and register count: its columns are one
     to four vectors and divide N, its rows divide M. The forall becomes a
     parallel loop that runs on the runtime's thread pool.
+
+    Epilogues are fused into the tiles: the accumulator's start value (a
+    zero fill, a broadcast bias) is computed in registers, and an
+    elementwise consumer of the kernel (an activation such as ReLU, Clip or
+    SiLU, a residual addition) is applied to the accumulator before the
+    tile's one write, into the consumer's output. A consumer that reads
+    the product through reshapes (a convolution lowered to a GEMM) is first
+    restated in the product's shape. Consumers whose result is padded stay
+    separate, as kiln-pad-in-place writes them into the padded buffer.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",

@@ -226,8 +226,11 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
   auto initType = cast<RankedTensorType>(init->get().getType());
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
+  // A start value shared with other kernels (CSE merges equal fills and
+  // bias broadcasts) is rebuilt for this one: fusion leaves a producer with
+  // other users in memory.
   if (auto fill = source.getDefiningOp<linalg::FillOp>()) {
-    if (!reshaped)
+    if (!reshaped && fill->hasOneUse())
       return fill;
     Value empty = rewriter.create<tensor::EmptyOp>(loc, initType.getShape(),
                                                    initType.getElementType());
@@ -241,8 +244,13 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
   std::optional<Value> bias = getBroadcastSource(generic);
   if (!bias)
     return nullptr;
-  if (!reshaped)
-    return generic;
+  if (!reshaped) {
+    if (generic->hasOneUse())
+      return generic;
+    Operation *copy = rewriter.clone(*generic);
+    rewriter.modifyOpInPlace(op, [&] { init->set(copy->getResult(0)); });
+    return copy;
+  }
   // The reshapes keep the channels last: split them as the accumulator does.
   auto sourceType = cast<RankedTensorType>(source.getType());
   int64_t channels = sourceType.getShape().back();
@@ -281,6 +289,159 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
   return rebuilt;
 }
 
+/// The elementwise op that consumes `result` as its only use, in the same
+/// iteration space: an all-parallel generic with one output, reading
+/// `result` once through an identity map and writing through one, whose
+/// other inputs are read through identity maps or are scalars. An
+/// activation or a residual addition after a matrix product or a
+/// convolution; applied to the accumulator in registers, it saves a pass
+/// over the output.
+linalg::GenericOp getFusibleEpilogue(Value result) {
+  if (!result.hasOneUse())
+    return nullptr;
+  OpOperand &use = *result.use_begin();
+  auto consumer = dyn_cast<linalg::GenericOp>(use.getOwner());
+  if (!consumer || consumer.getNumDpsInits() != 1 || consumer->getNumResults() != 1 ||
+      consumer.getNumLoops() != consumer.getNumParallelLoops() ||
+      !consumer.isDpsInput(&use) || consumer.hasDynamicShape())
+    return nullptr;
+  auto identity = [](AffineMap map) { return map.isIdentity(); };
+  if (!identity(consumer.getMatchingIndexingMap(consumer.getDpsInitOperand(0))) ||
+      !identity(consumer.getMatchingIndexingMap(&use)) ||
+      consumer.getResult(0).getType() != result.getType())
+    return nullptr;
+  // The tile of the result is overwritten with the consumer's value: the
+  // consumer must not read its output's previous contents.
+  if (consumer.payloadUsesValueFromOperand(consumer.getDpsInitOperand(0)))
+    return nullptr;
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    if (input == &use)
+      continue;
+    if (input->get() == result)
+      return nullptr;
+    AffineMap map = consumer.getMatchingIndexingMap(input);
+    if (!identity(map) && map.getNumResults() != 0)
+      return nullptr;
+  }
+  return consumer;
+}
+
+/// `value` (static shape) reshaped to `shape`, which has as many elements:
+/// collapsed to one dimension and expanded again, a view of the same
+/// buffer after bufferization.
+Value reshapeTo(OpBuilder &builder, Location loc, Value value, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (type.getShape() == shape)
+    return value;
+  auto all = [](int64_t rank) {
+    SmallVector<ReassociationIndices> reassociation(1);
+    for (int64_t d = 0; d < rank; ++d)
+      reassociation[0].push_back(d);
+    return reassociation;
+  };
+  if (type.getRank() != 1)
+    value = builder.create<tensor::CollapseShapeOp>(loc, value, all(type.getRank()));
+  if (shape.size() != 1)
+    value = builder.create<tensor::ExpandShapeOp>(
+        loc, RankedTensorType::get(shape, type.getElementType()), value, all(shape.size()));
+  return value;
+}
+
+/// A matrix product's result reaches its activation through reshapes (the
+/// conv-as-GEMM's [pixels][panel][column] view back to NHWC): restates the
+/// activation in the product's shape, so that it consumes the product
+/// directly and can be fused into its tiles. Identity-mapped operands are
+/// reshaped alike (views), scalars stay. An activation whose result is
+/// padded is left alone: kiln-pad-in-place lets it write into the padded
+/// buffer's interior, which a fused tile could not (the interior is not a
+/// view with the product's shape).
+void alignEpilogueWithKernel(RewriterBase &rewriter, linalg::LinalgOp op) {
+  Value result = op->getResult(0);
+  Value reshaped = result;
+  while (reshaped.hasOneUse() &&
+         isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(*reshaped.user_begin()))
+    reshaped = reshaped.user_begin()->getResult(0);
+  if (reshaped == result)
+    return;
+  linalg::GenericOp consumer = getFusibleEpilogue(reshaped);
+  if (!consumer || !cast<RankedTensorType>(result.getType()).hasStaticShape() ||
+      llvm::any_of(consumer->getUsers(), [](Operation *user) { return isa<tensor::PadOp>(user); }))
+    return;
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(result.getType()).getShape();
+  MLIRContext *context = rewriter.getContext();
+  Location loc = consumer.getLoc();
+  rewriter.setInsertionPoint(consumer);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  AffineMap identity = AffineMap::getMultiDimIdentityMap(shape.size(), context);
+  for (OpOperand *input : consumer.getDpsInputOperands()) {
+    if (input->get() == reshaped) {
+      inputs.push_back(result);
+      maps.push_back(identity);
+    } else if (consumer.getMatchingIndexingMap(input).getNumResults() == 0) {
+      inputs.push_back(input->get());
+      maps.push_back(AffineMap::get(shape.size(), 0, context));
+    } else {
+      inputs.push_back(reshapeTo(rewriter, loc, input->get(), shape));
+      maps.push_back(identity);
+    }
+  }
+  maps.push_back(identity);
+  Type elementType = cast<RankedTensorType>(result.getType()).getElementType();
+  Value empty = rewriter.create<tensor::EmptyOp>(loc, shape, elementType);
+  SmallVector<utils::IteratorType> iterators(shape.size(), utils::IteratorType::parallel);
+  auto aligned = rewriter.create<linalg::GenericOp>(
+      loc, TypeRange{result.getType()}, inputs, ValueRange{empty}, maps, iterators);
+  rewriter.cloneRegionBefore(consumer.getRegion(), aligned.getRegion(), aligned.getRegion().end());
+  Value back = reshapeTo(rewriter, loc, aligned.getResult(0),
+                         cast<RankedTensorType>(consumer->getResult(0).getType()).getShape());
+  rewriter.replaceOp(consumer, back);
+  // The old reshape chain is dead; the product must have one use again.
+  while (reshaped != result && reshaped.use_empty()) {
+    Operation *reshape = reshaped.getDefiningOp();
+    reshaped = reshape->getOperand(0);
+    rewriter.eraseOp(reshape);
+  }
+}
+
+/// Fuses the epilogue of a tiled kernel (see getFusibleEpilogue) into its
+/// parallel loop: each tile computes the consumer's tile from the kernel's
+/// tile, and the kernel's tile is written into the consumer's output, which
+/// the loop then returns alone. Returns the fused consumer tile, to be
+/// vectorized with the kernel, or null when nothing was fused.
+linalg::GenericOp fuseEpilogue(RewriterBase &rewriter, scf::ForallOp loop) {
+  // The kernel's tiles must not read their output's previous contents
+  // (the accumulator's start value is computed in the tile), since they
+  // will be written into the consumer's output instead.
+  if (loop->getNumResults() != 1 || !getFusibleEpilogue(loop->getResult(0)) ||
+      !loop.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+    return nullptr;
+  SmallVector<Operation *> inserts = llvm::to_vector(
+      llvm::map_range(loop.getTerminator().getYieldingOps(), [](Operation &op) { return &op; }));
+  if (inserts.size() != 1)
+    return nullptr;
+  Operation *consumer = loop->getResult(0).use_begin()->getOwner();
+  FailureOr<scf::SCFFuseConsumerOfSliceResult> fused =
+      scf::tileAndFuseConsumerOfSlice(rewriter, inserts.front());
+  if (failed(fused))
+    return nullptr;
+  if (consumer->use_empty())
+    rewriter.eraseOp(consumer);
+  auto tiledConsumer = dyn_cast<linalg::GenericOp>(fused->tiledOps.front());
+  auto fusedLoop = tiledConsumer ? tiledConsumer->getParentOfType<scf::ForallOp>() : nullptr;
+  if (!fusedLoop || fusedLoop->getNumResults() != 2 || !fusedLoop->getResult(0).use_empty())
+    return tiledConsumer;
+  // The kernel's tile goes to the consumer's output: replace the kernel's
+  // own output everywhere but in its (now unused) parallel insert, which
+  // the loop's canonicalization drops with the unused result.
+  BlockArgument kernelOut = fusedLoop.getRegionIterArgs()[0];
+  BlockArgument epilogueOut = fusedLoop.getRegionIterArgs()[1];
+  rewriter.replaceUsesWithIf(kernelOut, epilogueOut, [&](OpOperand &operand) {
+    return !isa<tensor::ParallelInsertSliceOp>(operand.getOwner());
+  });
+  return tiledConsumer;
+}
+
 SmallVector<OpFoldResult> asIndexAttrs(MLIRContext *context, ArrayRef<int64_t> values) {
   SmallVector<OpFoldResult> result;
   for (int64_t value : values)
@@ -293,8 +454,10 @@ SmallVector<OpFoldResult> asIndexAttrs(MLIRContext *context, ArrayRef<int64_t> v
 /// vectorizes it.
 LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::LinalgOp op,
                                           const ContractionPlan &plan,
-                                          SmallVectorImpl<Operation *> &reductionLoops) {
+                                          SmallVectorImpl<Operation *> &reductionLoops,
+                                          SmallVectorImpl<linalg::GenericOp> &epilogues) {
   MLIRContext *context = op->getContext();
+  alignEpilogueWithKernel(rewriter, op);
   Operation *initProducer = rebuildInitInShape(rewriter, op);
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions outer;
@@ -335,6 +498,9 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
   }
   if (!tileOp)
     return failure();
+  if (auto loop = dyn_cast<scf::ForallOp>(tiles->loops.front().getOperation()))
+    if (linalg::GenericOp epilogue = fuseEpilogue(rewriter, loop))
+      epilogues.push_back(epilogue);
   rewriter.setInsertionPoint(tileOp);
   scf::SCFTilingOptions inner;
   inner.setTileSizes(asIndexAttrs(context, plan.reductionTile));
@@ -418,6 +584,69 @@ LogicalResult vectorizeConvolutionTiles(func::FuncOp func) {
   return success();
 }
 
+/// Whether `transfer` reads or writes all of its static tensor from the
+/// origin, unmasked: its vector then holds the tensor's elements in order
+/// (the map only drops unit dimensions).
+bool coversWholeTensor(VectorTransferOpInterface transfer) {
+  auto tensorType = dyn_cast<RankedTensorType>(transfer.getSource().getType());
+  if (!tensorType || !tensorType.hasStaticShape() || transfer.getMask() ||
+      transfer.hasOutOfBoundsDim() ||
+      transfer.getVectorType().getNumElements() != tensorType.getNumElements() ||
+      !transfer.getPermutationMap().isMinorIdentityWithBroadcasting())
+    return false;
+  return llvm::all_of(transfer.getIndices(),
+                      [](Value index) { return isConstantIntValue(index, 0); });
+}
+
+/// Whether a slice op with static `offsets`, `sizes` and `strides` covers
+/// all of `whole`.
+bool coversWhole(ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                 ArrayRef<int64_t> strides, RankedTensorType whole) {
+  return whole.hasStaticShape() && llvm::all_of(offsets, [](int64_t o) { return o == 0; }) &&
+         llvm::all_of(strides, [](int64_t s) { return s == 1; }) &&
+         ArrayRef<int64_t>(sizes) == whole.getShape();
+}
+
+/// The tensor whose elements, in order, `value` holds: `value` itself, or,
+/// through extract and insert slices that only add or drop unit
+/// dimensions of a whole tensor, the tensor they were taken from.
+Value getWholeTileSource(Value value) {
+  while (true) {
+    if (auto extract = value.getDefiningOp<tensor::ExtractSliceOp>()) {
+      if (!coversWhole(extract.getStaticOffsets(), extract.getStaticSizes(),
+                       extract.getStaticStrides(), extract.getSourceType()))
+        return value;
+      value = extract.getSource();
+    } else if (auto insert = value.getDefiningOp<tensor::InsertSliceOp>()) {
+      if (!coversWhole(insert.getStaticOffsets(), insert.getStaticSizes(),
+                       insert.getStaticStrides(), insert.getDestType()))
+        return value;
+      value = insert.getSource();
+    } else {
+      return value;
+    }
+  }
+}
+
+/// A read of a whole tile that was just written whole, with the unit
+/// dimensions arranged differently (the kernel's tile drops the unit
+/// output row the epilogue's tile keeps): the read is the written vector
+/// reshaped. Upstream folding only forwards between identical vector types.
+struct ForwardWholeTileWrite : OpRewritePattern<vector::TransferReadOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(vector::TransferReadOp read,
+                                PatternRewriter &rewriter) const override {
+    auto write = getWholeTileSource(read.getSource()).getDefiningOp<vector::TransferWriteOp>();
+    if (!write || !coversWholeTensor(read) || !coversWholeTensor(write) ||
+        read.getVectorType().getElementType() != write.getVectorType().getElementType())
+      return failure();
+    rewriter.replaceOpWithNewOp<vector::ShapeCastOp>(read, read.getVectorType(),
+                                                     write.getVector());
+    return success();
+  }
+};
+
 struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
   using TileAndVectorizeBase::TileAndVectorizeBase;
 
@@ -445,13 +674,23 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
       return;
     IRRewriter rewriter(context);
     SmallVector<Operation *> reductionLoops;
+    SmallVector<linalg::GenericOp> epilogues;
     for (auto &[op, plan] : contractions)
-      if (failed(tileAndVectorizeContraction(rewriter, op, plan, reductionLoops))) {
+      if (failed(tileAndVectorizeContraction(rewriter, op, plan, reductionLoops, epilogues))) {
         op->emitError("could not tile and vectorize this contraction");
         return signalPassFailure();
       }
     if (failed(vectorizeConvolutionTiles(func)))
       return signalPassFailure();
+    // After the kernels: the epilogue reads the kernel's vectors, which
+    // canonicalization forwards from the kernel's write to its read.
+    for (linalg::GenericOp epilogue : epilogues) {
+      rewriter.setInsertionPoint(epilogue);
+      if (failed(linalg::vectorize(rewriter, epilogue))) {
+        epilogue->emitError("could not vectorize this fused epilogue");
+        return signalPassFailure();
+      }
+    }
 
     // The vectorized tile reads the operands with broadcasts and reduces a
     // multiplication: fold that into vector.contract, and simplify the
@@ -460,6 +699,7 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
       RewritePatternSet patterns(context);
       vector::populateVectorReductionToContractPatterns(patterns);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+      patterns.add<ForwardWholeTileWrite>(context);
       vector::TransferReadOp::getCanonicalizationPatterns(patterns, context);
       vector::TransferWriteOp::getCanonicalizationPatterns(patterns, context);
       tensor::ExtractSliceOp::getCanonicalizationPatterns(patterns, context);
@@ -474,6 +714,9 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
           patterns, vector::VectorTransformsOptions().setVectorTransformsOptions(
                         vector::VectorContractLowering::OuterProduct));
       vector::populateVectorOuterProductLoweringPatterns(patterns);
+      // With the accumulator hoisted, the epilogue reads the tile the
+      // reduction loop's result was written to.
+      patterns.add<ForwardWholeTileWrite>(context);
       if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }

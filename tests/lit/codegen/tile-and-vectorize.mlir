@@ -1,6 +1,7 @@
 // RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=256 vector-registers=16}))' | FileCheck %s --check-prefix=AVX2
 // RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=512 vector-registers=32}))' | FileCheck %s --check-prefix=AVX512
 // RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=0}))' | FileCheck %s --check-prefix=SCALAR
+// RUN: kiln-opt %s --pass-pipeline='builtin.module(func.func(kiln-tile-and-vectorize{vector-bits=512 vector-registers=32},canonicalize,cse))' | FileCheck %s --check-prefix=FUSE
 
 // A 32x384 output: AVX2 (8 lanes, 16 registers) takes 4 rows of 2 vectors,
 // AVX-512 (16 lanes, 32 registers) 8 rows of 2 vectors. Column blocks are
@@ -64,7 +65,7 @@ func.func @odd_columns(%a: tensor<8x16xf32>, %b: tensor<16x7xf32>, %init: tensor
 // accumulator: 14 pixels x 32 channels with AVX-512, 4 x 16 with AVX2.
 // AVX512-LABEL: func.func @conv_nhwc
 // AVX512: scf.forall ({{.*}}) = (0, 0, 0, 0) to (64, 1, 28, 28) step (32, 1, 1, 14)
-// AVX512: %[[ACC:.*]] = vector.transfer_read {{.*}} : tensor<1x14x32xf32>, vector<1x14x32xf32>
+// AVX512: %[[ACC:.*]] = vector.shape_cast %{{.*}} : vector<1x1x14x32xf32> to vector<1x14x32xf32>
 // AVX512: scf.for %{{.*}} = %c0 to %c3 step %c1 iter_args({{.*}}, %{{.*}} = %[[ACC]])
 // AVX512: scf.for %{{.*}} = %c0 to %c64 step %c8
 // AVX512: vector.fma {{.*}} : vector<32xf32>
@@ -122,4 +123,102 @@ func.func @bias_through_reshape(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %bia
   %init = tensor.collapse_shape %broadcast [[0, 1, 2], [3]] : tensor<1x4x4x64xf32> into tensor<16x64xf32>
   %c = linalg.matmul ins(%a, %b : tensor<16x8xf32>, tensor<8x64xf32>) outs(%init : tensor<16x64xf32>) -> tensor<16x64xf32>
   return %c : tensor<16x64xf32>
+}
+
+// Epilogues: an elementwise consumer of a kernel (an activation, a residual
+// addition) is computed in each tile from the accumulator's registers and
+// written once, into the consumer's output. A depthwise convolution and its
+// Clip (ReLU6):
+// FUSE-LABEL: func.func @depthwise_clip
+// FUSE-NOT: linalg.generic
+// FUSE: scf.forall
+// FUSE: %[[ACC:.*]] = scf.for {{.*}} -> (vector<1x14x32xf32>)
+// FUSE: %[[TILE:.*]] = vector.shape_cast %[[ACC]] : vector<1x14x32xf32> to vector<1x1x14x32xf32>
+// FUSE: %[[LOW:.*]] = arith.maximumf %[[TILE]]
+// FUSE: %[[HIGH:.*]] = arith.minimumf %[[LOW]]
+// FUSE: vector.transfer_write %[[HIGH]]
+// FUSE-NOT: vector.transfer_write
+// FUSE: scf.forall.in_parallel
+func.func @depthwise_clip(%x: tensor<1x16x16x32xf32>, %w: tensor<3x3x32xf32>) -> tensor<1x14x14x32xf32> {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %empty = tensor.empty() : tensor<1x14x14x32xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<1x14x14x32xf32>) -> tensor<1x14x14x32xf32>
+  %y = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+     ins(%x, %w : tensor<1x16x16x32xf32>, tensor<3x3x32xf32>) outs(%init : tensor<1x14x14x32xf32>) -> tensor<1x14x14x32xf32>
+  %out = tensor.empty() : tensor<1x14x14x32xf32>
+  %clip = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                          iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y : tensor<1x14x14x32xf32>) outs(%out : tensor<1x14x14x32xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %low = arith.maximumf %in, %zero : f32
+    %high = arith.minimumf %low, %six : f32
+    linalg.yield %high : f32
+  } -> tensor<1x14x14x32xf32>
+  return %clip : tensor<1x14x14x32xf32>
+}
+
+// A matrix product seen through reshapes (a 1x1 convolution as a GEMM) and
+// its residual addition + ReLU: the epilogue is restated in the product's
+// shape, the residual reshaped alike (a view), and fused: each tile adds
+// its slice of the residual to the accumulator and applies the ReLU before
+// the one write.
+// FUSE-LABEL: func.func @gemm_residual_relu
+// FUSE-NOT: linalg.generic
+// FUSE: scf.forall (%{{.*}}, %[[ROW:.*]]) = (0, 0) to (64, 16) step (32, 8)
+// FUSE: %[[ACC:.*]] = scf.for {{.*}} -> (vector<8x32xf32>)
+// FUSE: %[[SKIP_TILE:.*]] = tensor.extract_slice %{{.*}}[%[[ROW]], %{{.*}}] [8, 32] [1, 1] : tensor<16x64xf32> to tensor<8x32xf32>
+// FUSE: %[[SKIP:.*]] = vector.transfer_read %[[SKIP_TILE]]
+// FUSE: %[[SUM:.*]] = arith.addf %[[ACC]], %[[SKIP]]
+// FUSE: %[[RELU:.*]] = arith.maximumf %[[SUM]]
+// FUSE: vector.transfer_write %[[RELU]]
+// FUSE: scf.forall.in_parallel
+// FUSE: tensor.expand_shape {{.*}} into tensor<1x4x4x64xf32>
+// FUSE-NOT: linalg.generic
+func.func @gemm_residual_relu(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %skip: tensor<1x4x4x64xf32>) -> tensor<1x4x4x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<16x64xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<16x8xf32>, tensor<8x64xf32>) outs(%init : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %nhwc = tensor.expand_shape %c [[0, 1, 2], [3]] output_shape [1, 4, 4, 64] : tensor<16x64xf32> into tensor<1x4x4x64xf32>
+  %out = tensor.empty() : tensor<1x4x4x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>,
+                                        affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%nhwc, %skip : tensor<1x4x4x64xf32>, tensor<1x4x4x64xf32>) outs(%out : tensor<1x4x4x64xf32>) {
+  ^bb0(%in: f32, %s: f32, %o: f32):
+    %sum = arith.addf %in, %s : f32
+    %relu = arith.maximumf %sum, %zero : f32
+    linalg.yield %relu : f32
+  } -> tensor<1x4x4x64xf32>
+  return %r : tensor<1x4x4x64xf32>
+}
+
+// An activation whose result is padded stays a separate op:
+// kiln-pad-in-place makes it write into the padded buffer's interior, which
+// a tile of the product could not.
+// FUSE-LABEL: func.func @gemm_relu_padded
+// FUSE: scf.forall
+// FUSE: scf.forall.in_parallel
+// FUSE: linalg.generic
+// FUSE: tensor.pad
+func.func @gemm_relu_padded(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>) -> tensor<1x6x6x64xf32> {
+  %zero = arith.constant 0.0 : f32
+  %empty = tensor.empty() : tensor<16x64xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%empty : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<16x8xf32>, tensor<8x64xf32>) outs(%init : tensor<16x64xf32>) -> tensor<16x64xf32>
+  %nhwc = tensor.expand_shape %c [[0, 1, 2], [3]] output_shape [1, 4, 4, 64] : tensor<16x64xf32> into tensor<1x4x4x64xf32>
+  %out = tensor.empty() : tensor<1x4x4x64xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%nhwc : tensor<1x4x4x64xf32>) outs(%out : tensor<1x4x4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %relu = arith.maximumf %in, %zero : f32
+    linalg.yield %relu : f32
+  } -> tensor<1x4x4x64xf32>
+  %p = tensor.pad %r low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%i0: index, %i1: index, %i2: index, %i3: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x64xf32> to tensor<1x6x6x64xf32>
+  return %p : tensor<1x6x6x64xf32>
 }
