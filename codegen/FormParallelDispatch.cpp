@@ -111,10 +111,19 @@ struct FormParallelDispatchPass
         context = func.getArgument(i);
     if (!context)
       return; // Not lowered to the ABI yet: nothing can reach the pool.
+    // Kernels at the top level, and in loops over chunks of rows (a
+    // convolution computed a chunk at a time runs a parallel kernel per
+    // chunk). Kernels in other loops (recurrences) are small and run once
+    // per step: dispatching them costs more than it saves.
     SmallVector<scf::ParallelOp> kernels;
-    for (Operation &op : func.getBody().front())
-      if (auto loop = dyn_cast<scf::ParallelOp>(op))
+    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
         kernels.push_back(loop);
+        return WalkResult::skip();
+      }
+      bool chunks = isa<scf::ForOp>(op) && op->hasAttr(kRowChunksAttrName);
+      return isa<func::FuncOp>(op) || chunks ? WalkResult::advance() : WalkResult::skip();
+    });
     int index = 0;
     for (scf::ParallelOp loop : kernels)
       if (dispatch(func, context, loop, index))

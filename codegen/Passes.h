@@ -8,6 +8,11 @@
 
 namespace kiln::codegen {
 
+/// Marks the `scf.for` over chunks of output rows that
+/// kiln-convert-conv-to-gemm builds around a large convolution's patches
+/// and product; kiln-tile-and-vectorize tiles the product inside it.
+inline constexpr llvm::StringLiteral kRowChunksAttrName = "kiln.row_chunks";
+
 #define GEN_PASS_DECL
 #include "codegen/Passes.h.inc"
 

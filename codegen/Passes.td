@@ -77,17 +77,24 @@ def ConvertConvToGemm : Pass<"kiln-convert-conv-to-gemm", "mlir::func::FuncOp"> 
     the NHWC input already is that matrix. Others get an explicit patch
     matrix (a copy, "im2col") when it stays under `max-patch-kilobytes`;
     larger ones keep the direct convolution, whose reads hit the caches
-    without the copy. The products then take the packed-weights GEMM path
+    without the copy. A patch matrix over `patch-chunk-kilobytes` (sized for
+    the L2 cache) is built and multiplied a chunk of output rows at a time,
+    in an `scf.for` marked `kiln.row_chunks`: each chunk's patches are read
+    back by the product while still in the cache, and one chunk-sized
+    buffer serves all of them. The products then take the packed-weights GEMM path
     (kiln-pack-matmul-weights, kiln-tile-and-vectorize), which reads each
     filter panel contiguously.
   }];
   let options = [
     Option<"maxPatchKilobytes", "max-patch-kilobytes", "unsigned", /*default=*/"16384",
            "Largest patch matrix to materialize, in KiB">,
+    Option<"patchChunkKilobytes", "patch-chunk-kilobytes", "unsigned", /*default=*/"512",
+           "Patch matrices larger than this are built and multiplied in chunks of "
+           "output rows of at most this size, in KiB">,
   ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
-    "mlir::arith::ArithDialect"
+    "mlir::arith::ArithDialect", "mlir::scf::SCFDialect"
   ];
 }
 
@@ -294,7 +301,8 @@ def PlanMemory : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
 def FormParallelDispatch : Pass<"kiln-form-parallel-dispatch", "mlir::ModuleOp"> {
   let summary = "Moves each kernel's outer parallel loop into a function the thread pool runs";
   let description = [{
-    Each top-level `scf.parallel` of the entry function (one kernel: a linalg
+    Each `scf.parallel` of the entry function at the top level or in a
+    loop over chunks of rows (`kiln.row_chunks`) (one kernel: a linalg
     op lowered to loops) with enough work is split in two. Leading parallel
     dimensions are collapsed until there are at least `min-chunks` iterations
     to share out (a batch of 1 gives nothing to share); one iteration becomes

@@ -217,9 +217,18 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
   OpOperand *init = op.getDpsInitOperand(0);
   Value source = init->get();
   bool reshaped = false;
+  // Through reshapes and row slices (a chunk of a product's rows, see
+  // kiln-convert-conv-to-gemm) that keep the channels whole and last.
   while (Operation *producer = source.getDefiningOp()) {
-    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(producer))
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(producer)) {
+      int64_t last = slice.getSourceType().getRank() - 1;
+      if (slice.getSourceType().getRank() != slice.getResultType().getRank() ||
+          !slice.hasUnitStride() || slice.getStaticOffsets()[last] != 0 ||
+          slice.getStaticSizes()[last] != slice.getSourceType().getDimSize(last))
+        break;
+    } else if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(producer)) {
       break;
+    }
     source = producer->getOperand(0);
     reshaped = true;
   }
@@ -442,6 +451,36 @@ linalg::GenericOp fuseEpilogue(RewriterBase &rewriter, scf::ForallOp loop) {
   return tiledConsumer;
 }
 
+/// A product tiled inside a loop over chunks of rows (see
+/// kiln-convert-conv-to-gemm) computes into a fresh tensor that the loop
+/// then inserts into its result. Bufferization cannot see through the
+/// reshape between the two and would copy every chunk: the tiled loop
+/// writes straight into its chunk of the loop's result instead.
+void writeChunkInPlace(RewriterBase &rewriter, scf::ForallOp loop) {
+  auto chunks = dyn_cast<scf::ForOp>(loop->getParentOp());
+  if (!chunks || !chunks->hasAttr(kRowChunksAttrName) || loop->getNumResults() != 1 ||
+      !loop.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+    return;
+  Value chunk = loop->getResult(0);
+  while (chunk.hasOneUse() &&
+         isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(*chunk.user_begin()))
+    chunk = chunk.user_begin()->getResult(0);
+  if (!chunk.hasOneUse())
+    return;
+  auto insert = dyn_cast<tensor::InsertSliceOp>(*chunk.user_begin());
+  auto carried = insert ? dyn_cast<BlockArgument>(insert.getDest()) : nullptr;
+  if (!carried || carried.getOwner() != chunks.getBody() ||
+      insert.getSourceType().getRank() != insert.getDestType().getRank())
+    return;
+  rewriter.setInsertionPoint(loop);
+  Value slice = rewriter.create<tensor::ExtractSliceOp>(
+      loop.getLoc(), insert.getSourceType(), carried, insert.getMixedOffsets(),
+      insert.getMixedSizes(), insert.getMixedStrides());
+  Value destination = reshapeTo(rewriter, loop.getLoc(), slice,
+                                cast<RankedTensorType>(loop->getResult(0).getType()).getShape());
+  rewriter.modifyOpInPlace(loop, [&] { loop.getOutputsMutable()[0].set(destination); });
+}
+
 SmallVector<OpFoldResult> asIndexAttrs(MLIRContext *context, ArrayRef<int64_t> values) {
   SmallVector<OpFoldResult> result;
   for (int64_t value : values)
@@ -498,9 +537,12 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
   }
   if (!tileOp)
     return failure();
-  if (auto loop = dyn_cast<scf::ForallOp>(tiles->loops.front().getOperation()))
+  if (auto loop = dyn_cast<scf::ForallOp>(tiles->loops.front().getOperation())) {
     if (linalg::GenericOp epilogue = fuseEpilogue(rewriter, loop))
       epilogues.push_back(epilogue);
+    else
+      writeChunkInPlace(rewriter, loop);
+  }
   rewriter.setInsertionPoint(tileOp);
   scf::SCFTilingOptions inner;
   inner.setTileSizes(asIndexAttrs(context, plan.reductionTile));
@@ -662,7 +704,10 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
       // Kernels inside loops that carry tensors (recurrences) stay as they
       // are: a parallel loop there would break in-place bufferization of the
       // loop-carried state.
-      if (op->getParentOp() != func.getOperation())
+      Operation *parent = op->getParentOp();
+      if (parent != func.getOperation() &&
+          !(isa<scf::ForOp>(parent) && parent->hasAttr(kRowChunksAttrName) &&
+            parent->getParentOp() == func.getOperation()))
         return;
 
       if (auto plan = planContraction(op, target))

@@ -24,6 +24,13 @@
 // Eight iterations of 64-lane vector work are 8 x 3 x 64 element operations:
 // over min-work, so the vectorized kernel goes to the pool.
 // CHECK: call @main_dispatch1(%arg2, %arg4)
+// A kernel inside a loop over chunks of rows (a convolution computed a
+// chunk at a time) is dispatched on each iteration; the loop's induction
+// variable is passed to the body. Kernels in other loops stay serial.
+// CHECK: scf.for %[[CHUNK:.+]] = %c0 to %c4 step %c1
+// CHECK: call @main_dispatch2(%arg2, %[[CHUNK]], %arg0)
+// CHECK: scf.for
+// CHECK-NEXT: scf.parallel
 
 // LLVM: llvm.func @kiln_parallel_for(!llvm.ptr, i64, !llvm.ptr, !llvm.ptr)
 // LLVM: llvm.func internal @main_dispatch0_chunk(%{{.+}}: !llvm.ptr, %[[BEGIN:.+]]: i64, %[[END:.+]]: i64)
@@ -58,6 +65,24 @@ func.func @main(%in: memref<2x16x64xf32>, %out: memref<2x16x64xf32>,
     %w = vector.fma %v, %v, %v : vector<64xf32>
     vector.store %w, %rows[%r, %c0] : memref<8x64xf32>, vector<64xf32>
     scf.reduce
+  }
+  scf.for %chunk = %c0 to %c4 step %c1 {
+    scf.parallel (%j, %k) = (%c0, %c0) to (%c16, %c64) step (%c1, %c1) {
+      %x = memref.load %in[%c0, %j, %k] : memref<2x16x64xf32>
+      %y = arith.index_cast %chunk : index to i32
+      %z = arith.sitofp %y : i32 to f32
+      %s = arith.addf %x, %z : f32
+      memref.store %s, %in[%c0, %j, %k] : memref<2x16x64xf32>
+      scf.reduce
+    }
+  } {kiln.row_chunks}
+  scf.for %step = %c0 to %c4 step %c1 {
+    scf.parallel (%j, %k) = (%c0, %c0) to (%c16, %c64) step (%c1, %c1) {
+      %x = memref.load %in[%c1, %j, %k] : memref<2x16x64xf32>
+      %s = arith.addf %x, %x : f32
+      memref.store %s, %in[%c1, %j, %k] : memref<2x16x64xf32>
+      scf.reduce
+    }
   }
   return
 }

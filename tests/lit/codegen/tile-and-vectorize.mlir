@@ -222,3 +222,49 @@ func.func @gemm_relu_padded(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>) -> tenso
   } : tensor<1x4x4x64xf32> to tensor<1x6x6x64xf32>
   return %p : tensor<1x6x6x64xf32>
 }
+
+// A product in a loop over chunks of rows (kiln-convert-conv-to-gemm) is
+// tiled in place: its start value (zero) is fused, and the parallel loop
+// writes straight into its chunk of the loop-carried result (no chunk
+// buffer copied into it afterwards).
+// FUSE-LABEL: func.func @row_chunks
+// FUSE: scf.for %[[ROW:.*]] = %c0 to %c28 step %c7 iter_args(%[[ACC:.*]] = %{{.*}}) -> (tensor<784x16xf32>)
+// FUSE: %[[PIXEL:.*]] = arith.muli %[[ROW]], %c28
+// FUSE: %[[CHUNK:.*]] = tensor.extract_slice %[[ACC]][%[[PIXEL]], 0] [196, 16] [1, 1]
+// FUSE: %[[TILED:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[CHUNK]]) -> (tensor<196x16xf32>)
+// FUSE: scf.for {{.*}} -> (vector<7x16xf32>)
+// FUSE: tensor.insert_slice %[[TILED]] into %[[ACC]][%[[PIXEL]], 0] [196, 16] [1, 1]
+// FUSE: } {kiln.row_chunks}
+func.func @row_chunks(%arg0: tensor<1x57x57x8xf32>) -> tensor<1x28x28x16xf32> {
+  %zero = arith.constant 0.000000e+00 : f32
+  %0 = tensor.empty() : tensor<1x28x28x16xf32>
+  %1 = linalg.fill ins(%zero : f32) outs(%0 : tensor<1x28x28x16xf32>) -> tensor<1x28x28x16xf32>
+  %weights = arith.constant dense<2.500000e-01> : tensor<72x16xf32>
+  %collapsed = tensor.collapse_shape %1 [[0, 1, 2], [3]] : tensor<1x28x28x16xf32> into tensor<784x16xf32>
+  %c0 = arith.constant 0 : index
+  %c2 = arith.constant 2 : index
+  %c7 = arith.constant 7 : index
+  %c28 = arith.constant 28 : index
+  %2 = tensor.empty() : tensor<784x16xf32>
+  %3 = scf.for %row = %c0 to %c28 step %c7 iter_args(%acc = %2) -> (tensor<784x16xf32>) {
+    %4 = arith.muli %row, %c2 : index
+    %rows = tensor.extract_slice %arg0[0, %4, 0, 0] [1, 15, 57, 8] [1, 1, 1, 1] : tensor<1x57x57x8xf32> to tensor<1x15x57x8xf32>
+    %flat = tensor.collapse_shape %rows [[0], [1], [2, 3]] : tensor<1x15x57x8xf32> into tensor<1x15x456xf32>
+    %5 = tensor.empty() : tensor<1x7x28x3x24xf32>
+    %6 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 2 + d3, d2 * 16 + d4)>,
+                                          affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>],
+                         iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+        ins(%flat : tensor<1x15x456xf32>) outs(%5 : tensor<1x7x28x3x24xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    } -> tensor<1x7x28x3x24xf32>
+    %patches = tensor.collapse_shape %6 [[0, 1, 2], [3, 4]] : tensor<1x7x28x3x24xf32> into tensor<196x72xf32>
+    %7 = arith.muli %row, %c28 : index
+    %init = tensor.extract_slice %collapsed[%7, 0] [196, 16] [1, 1] : tensor<784x16xf32> to tensor<196x16xf32>
+    %8 = linalg.matmul ins(%patches, %weights : tensor<196x72xf32>, tensor<72x16xf32>) outs(%init : tensor<196x16xf32>) -> tensor<196x16xf32>
+    %9 = tensor.insert_slice %8 into %acc[%7, 0] [196, 16] [1, 1] : tensor<196x16xf32> into tensor<784x16xf32>
+    scf.yield %9 : tensor<784x16xf32>
+  } {kiln.row_chunks}
+  %expanded = tensor.expand_shape %3 [[0, 1, 2], [3]] output_shape [1, 28, 28, 16] : tensor<784x16xf32> into tensor<1x28x28x16xf32>
+  return %expanded : tensor<1x28x28x16xf32>
+}
