@@ -8,6 +8,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -85,17 +86,23 @@ void writeInPlace(IRRewriter &rewriter, tensor::PadOp pad) {
   // generic) writes it into the interior directly. Empty-tensor elimination
   // would do the same, but not once CSE has merged the tensor.empty ops of
   // several producers into one.
-  auto linalgProducer = dyn_cast_or_null<linalg::LinalgOp>(producer);
-  if (linalgProducer && fillPoint == producer && producer->getNumResults() == 1 &&
-      linalgProducer.getNumDpsInits() == 1) {
-    OpOperand *init = linalgProducer.getDpsInitOperand(0);
-    if (init->get().getDefiningOp<tensor::EmptyOp>() &&
-        !linalgProducer.payloadUsesValueFromOperand(init)) {
-      rewriter.setInsertionPoint(producer);
-      Value interior = rewriter.create<tensor::ExtractSliceOp>(
-          loc, pad.getSourceType(), filled, offsets, sizes, strides);
-      rewriter.modifyOpInPlace(producer, [&] { init->set(interior); });
-    }
+  // So does a tiled kernel (a parallel loop of tiles) whose shared output
+  // starts empty: its tiles only write their slices of it.
+  OpOperand *init = nullptr;
+  if (auto linalgProducer = dyn_cast_or_null<linalg::LinalgOp>(producer)) {
+    if (linalgProducer.getNumDpsInits() == 1 &&
+        !linalgProducer.payloadUsesValueFromOperand(linalgProducer.getDpsInitOperand(0)))
+      init = linalgProducer.getDpsInitOperand(0);
+  } else if (auto loop = dyn_cast_or_null<scf::ForallOp>(producer)) {
+    if (loop.getOutputs().size() == 1)
+      init = &loop.getOutputsMutable()[0];
+  }
+  if (init && fillPoint == producer && producer->getNumResults() == 1 &&
+      init->get().getDefiningOp<tensor::EmptyOp>()) {
+    rewriter.setInsertionPoint(producer);
+    Value interior = rewriter.create<tensor::ExtractSliceOp>(loc, pad.getSourceType(), filled,
+                                                             offsets, sizes, strides);
+    rewriter.modifyOpInPlace(producer, [&] { init->set(interior); });
   }
   rewriter.setInsertionPoint(pad);
   rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(pad, pad.getSource(), filled, offsets,

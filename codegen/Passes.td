@@ -140,14 +140,15 @@ def PadInPlace : Pass<"kiln-pad-in-place", "mlir::func::FuncOp"> {
     copy of the whole source. This pass states it as fills of the border
     only (one slab per padded side) and a `tensor.insert_slice` of the
     source into the interior, and makes the op producing the source (an
-    elementwise or transposing generic) write straight into that interior:
+    elementwise or transposing generic, or a tiled kernel's parallel loop
+    whose output starts empty) write straight into that interior:
     the copy and the interior's fill disappear. Every padded convolution and
     pooling input saves two passes over its activations. Runs at the start
     of the buffers stage, after the last CSE (which would merge the fills
     of equal-shaped pads into one shared buffer).
   }];
   let dependentDialects = [
-    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect"
+    "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect", "mlir::scf::SCFDialect"
   ];
 }
 
@@ -204,6 +205,35 @@ def TileAndVectorize : Pass<"kiln-tile-and-vectorize", "mlir::func::FuncOp"> {
   ];
 }
 
+def VectorizeElementwise : Pass<"kiln-vectorize-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Tiles elementwise kernels into row segments and vectorizes them";
+  let description = [{
+    Elementwise kernels left after the matrix products and convolutions
+    took theirs (activations before a padding, residual additions,
+    broadcasts, the patch copies of a convolution) become an `scf.forall`
+    over segments of their innermost dimension, each a vector operation of
+    up to four registers: a row of 32 channels is two AVX-512 loads, the
+    operation and two stores. Left to LLVM as scalar loops over buffers
+    that all live in one workspace, they were vectorized along the wrong
+    loop (gathers and scatters) behind run-time overlap checks, or not at
+    all. Kernels must have static shapes, only parallel loops, outputs
+    written in loop order, and inputs read contiguously or broadcast along
+    the innermost loop (the patch copy's `ow * stride * C + j` is); inputs
+    read across it (transposes) keep the scalar path.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width in bits of the target's f32 vector registers">,
+    Option<"vectorRegisters", "vector-registers", "unsigned", /*default=*/"16",
+           "Number of vector registers">,
+  ];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::vector::VectorDialect",
+    "mlir::arith::ArithDialect"
+  ];
+}
+
 def IsolateResults : Pass<"kiln-isolate-results", "mlir::func::FuncOp"> {
   let summary = "Gives every returned tensor its own freshly computed value";
   let description = [{
@@ -241,9 +271,14 @@ def ExpandStridedCopies : Pass<"kiln-expand-strided-copies", "mlir::func::FuncOp
     `memref.copy`. Between identity layouts that becomes a `memcpy`; between
     strided views upstream lowering would call `memrefCopy` from MLIR's runner
     library, which generated code must not depend on. This pass rewrites the
-    strided ones as `linalg.copy`, which later lowers to plain loops.
+    strided ones whose rows are contiguous on both sides (4 to 256
+    elements) as a parallel loop of one vector read and write per row, and
+    the others as `linalg.copy`, which later lowers to plain loops.
   }];
-  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+    "mlir::arith::ArithDialect"
+  ];
 }
 
 def PackWeights : Pass<"kiln-pack-weights", "mlir::ModuleOp"> {

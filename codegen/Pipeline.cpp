@@ -107,6 +107,10 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     vectorize.vectorBits = options.vectorBits;
     vectorize.vectorRegisters = options.vectorRegisters;
     pm.addNestedPass<func::FuncOp>(createTileAndVectorize(vectorize));
+    VectorizeElementwiseOptions elementwise;
+    elementwise.vectorBits = options.vectorBits;
+    elementwise.vectorRegisters = options.vectorRegisters;
+    pm.addNestedPass<func::FuncOp>(createVectorizeElementwise(elementwise));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }
@@ -178,9 +182,11 @@ void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(arith::createArithExpandOpsPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // Math before vectors: what only the C library has (acos, sinh, ...) is
+  // called per element of a vector, through vector extracts and inserts.
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

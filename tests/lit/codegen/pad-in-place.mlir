@@ -57,3 +57,39 @@ func.func @pad_argument(%x: tensor<2x3xf32>) -> tensor<4x5xf32> {
   } : tensor<2x3xf32> to tensor<4x5xf32>
   return %padded : tensor<4x5xf32>
 }
+
+// A tiled kernel (here a vectorized ReLU, one tile per pixel) whose shared
+// output starts empty writes its tiles into the interior the same way.
+// CHECK-LABEL: func.func @tiled_relu_then_pad
+// CHECK: %[[BORDER:.*]] = tensor.insert_slice {{.*}}[0, 0, 5, 0] [1, 6, 1, 8]
+// CHECK: %[[INTERIOR:.*]] = tensor.extract_slice %[[BORDER]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// CHECK: %[[TILED:.*]] = scf.forall {{.*}} shared_outs(%{{.*}} = %[[INTERIOR]])
+// CHECK: tensor.insert_slice %[[TILED]] into %[[BORDER]][0, 1, 1, 0] [1, 4, 4, 8] [1, 1, 1, 1]
+// BUFFERS-LABEL: func.func @tiled_relu_then_pad
+// BUFFERS: %[[BUF:.*]] = memref.alloc() {{.*}} : memref<1x6x6x8xf32>
+// BUFFERS: %[[VIEW:.*]] = memref.subview %[[BUF]][0, 1, 1, 0] [1, 4, 4, 8]
+// BUFFERS: scf.forall
+// BUFFERS: %[[TILE:.*]] = memref.subview %[[VIEW]][0, %{{.*}}, %{{.*}}, 0] [1, 1, 1, 8]
+// BUFFERS: vector.transfer_write %{{.*}}, %[[TILE]]
+// BUFFERS-NOT: memref.copy
+// BUFFERS: return %[[BUF]]
+func.func @tiled_relu_then_pad(%x: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %vzero = arith.constant dense<0.0> : vector<8xf32>
+  %c0 = arith.constant 0 : index
+  %empty = tensor.empty() : tensor<1x4x4x8xf32>
+  %relu = scf.forall (%h, %w) in (4, 4) shared_outs(%out = %empty) -> (tensor<1x4x4x8xf32>) {
+    %v = vector.transfer_read %x[%c0, %h, %w, %c0], %zero {in_bounds = [true]} : tensor<1x4x4x8xf32>, vector<8xf32>
+    %r = arith.maximumf %v, %vzero : vector<8xf32>
+    %tile = tensor.extract_slice %out[0, %h, %w, 0] [1, 1, 1, 8] [1, 1, 1, 1] : tensor<1x4x4x8xf32> to tensor<8xf32>
+    %written = vector.transfer_write %r, %tile[%c0] {in_bounds = [true]} : vector<8xf32>, tensor<8xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %written into %out[0, %h, %w, 0] [1, 1, 1, 8] [1, 1, 1, 1] : tensor<8xf32> into tensor<1x4x4x8xf32>
+    }
+  }
+  %padded = tensor.pad %relu low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %zero : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  return %padded : tensor<1x6x6x8xf32>
+}
