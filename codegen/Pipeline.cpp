@@ -80,8 +80,11 @@ void addGraphOptPasses(OpPassManager &pm, const PipelineOptions &options) {
     pm.addPass(createCanonicalizerPass());
   }
   pm.addPass(createCSEPass());
-  if (options.optLevel > 0)
+  if (options.optLevel > 0) {
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+    // Exports below opset 17 spell LayerNormalization out in primitive ops.
+    pm.addNestedPass<func::FuncOp>(createRecognizeLayerNorm());
+  }
 }
 
 void addLinalgPasses(OpPassManager &pm, const PipelineOptions &options) {

@@ -57,4 +57,41 @@ def FoldBatchNorm : Pass<"kiln-fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }
 
+def RecognizeLayerNorm : Pass<"kiln-recognize-layer-norm", "mlir::func::FuncOp"> {
+  let summary = "Replaces LayerNormalization written out as primitive ops with graph.layer_norm";
+  let description = [{
+    ONNX has LayerNormalization only from opset 17; PyTorch exports at
+    earlier opsets spell it out as nine ops: a mean over the last axis, the
+    centered values, a second mean of their squares (`Pow(d, 2)` or
+    `Mul(d, d)`), `Add` epsilon, `Sqrt`, `Div`, and the `Mul` by gamma and
+    `Add` of beta. Lowered one by one, the squared deviations become a
+    full-size tensor that a second reduction reads back; as one
+    `graph.layer_norm` they lower like LayerNormalization, whose variance
+    reduction squares the deviations as it reads the input, and the rest of
+    the pipeline sees one op with one location instead of nine.
+
+    The pass matches the pattern when the input is f32 with a static last
+    dimension, both means reduce only the last axis (given as -1 or as
+    rank-1) keeping it, epsilon is a one-element constant, gamma and beta
+    (either operand order; each optional, gamma then being ones) are vectors
+    of the last dimension's size, and no intermediate value has a user
+    outside the pattern. The new op's location names every fused node.
+
+    ```mlir
+    %m = graph.reduce_mean %x, %axes : (tensor<2x8xf32>, tensor<1xi64>) -> tensor<2x1xf32>
+    %d = graph.sub %x, %m
+    %s = graph.pow %d, %two
+    %v = graph.reduce_mean %s, %axes
+    %e = graph.add %v, %eps
+    %r = graph.sqrt %e
+    %n = graph.div %d, %r
+    %g = graph.mul %n, %gamma
+    %y = graph.add %g, %beta
+    // becomes
+    %y, %mean, %inv_std_dev = graph.layer_norm %x, %gamma, %beta {axis = 1 : i64, epsilon = 1.0e-05 : f32}
+    ```
+  }];
+  let dependentDialects = ["kiln::graph::GraphDialect"];
+}
+
 #endif // KILN_PASSES_PASSES_TD
