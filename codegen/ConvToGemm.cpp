@@ -81,7 +81,8 @@ int64_t getRowsPerChunk(ArrayRef<int64_t> outputShape, int64_t depth, int64_t fe
                         int64_t chunkBytes) {
   int64_t height = outputShape[1], rowBytes = outputShape[2] * depth * 4;
   int64_t patchBytes = height * rowBytes, weightBytes = depth * features * 4;
-  if (outputShape[0] != 1 || patchBytes <= chunkBytes || 2 * weightBytes > chunkBytes)
+  if (chunkBytes == 0 || outputShape[0] != 1 || patchBytes <= chunkBytes ||
+      2 * weightBytes > chunkBytes)
     return height;
   int64_t rows = 1;
   for (int64_t candidate = height - 1; candidate > 1; --candidate)

@@ -169,20 +169,26 @@ struct FormParallelDispatchPass
       passed.insert(value);
     }
     // Arguments in a stable order: function arguments first, then values in
-    // the order they are defined.
+    // the order they are defined. Values may come from the function body
+    // and from the loops around the kernel: program order is a walk's.
+    DenseMap<Operation *, int64_t> programOrder;
+    func.walk<WalkOrder::PreOrder>(
+        [&](Operation *op) { programOrder[op] = static_cast<int64_t>(programOrder.size()); });
+    auto position = [&](Value value) -> std::pair<int64_t, int64_t> {
+      if (auto argument = dyn_cast<BlockArgument>(value))
+        return {argument.getOwner()->isEntryBlock() && argument.getOwner()->getParentOp() == func.getOperation()
+                    ? -1
+                    : programOrder.lookup(argument.getOwner()->getParentOp()),
+                argument.getArgNumber()};
+      return {programOrder.lookup(value.getDefiningOp()),
+              cast<OpResult>(value).getResultNumber()};
+    };
     SmallVector<Value> passedOrder(passed.begin(), passed.end());
-    llvm::sort(passedOrder, [](Value a, Value b) {
-      auto argA = dyn_cast<BlockArgument>(a), argB = dyn_cast<BlockArgument>(b);
-      if (argA || argB)
-        return argA && (!argB || argA.getArgNumber() < argB.getArgNumber());
-      Operation *opA = a.getDefiningOp(), *opB = b.getDefiningOp();
-      if (opA == opB)
-        return cast<OpResult>(a).getResultNumber() < cast<OpResult>(b).getResultNumber();
-      return opA->isBeforeInBlock(opB);
-    });
+    llvm::sort(passedOrder, [&](Value a, Value b) { return position(a) < position(b); });
     passed = llvm::SetVector<Value>(passedOrder.begin(), passedOrder.end());
     SmallVector<Operation *> recomputeOrder(recomputed.begin(), recomputed.end());
-    llvm::sort(recomputeOrder, [](Operation *a, Operation *b) { return a->isBeforeInBlock(b); });
+    llvm::sort(recomputeOrder,
+               [&](Operation *a, Operation *b) { return programOrder[a] < programOrder[b]; });
 
     MLIRContext *ctx = &getContext();
     Location loc = loop.getLoc();

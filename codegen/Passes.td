@@ -90,7 +90,7 @@ def ConvertConvToGemm : Pass<"kiln-convert-conv-to-gemm", "mlir::func::FuncOp"> 
            "Largest patch matrix to materialize, in KiB">,
     Option<"patchChunkKilobytes", "patch-chunk-kilobytes", "unsigned", /*default=*/"512",
            "Patch matrices larger than this are built and multiplied in chunks of "
-           "output rows of at most this size, in KiB">,
+           "output rows of at most this size, in KiB (0: never)">,
   ];
   let dependentDialects = [
     "mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",

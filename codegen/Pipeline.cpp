@@ -100,7 +100,12 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     pm.addNestedPass<func::FuncOp>(createFuseElementwise());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
-    pm.addNestedPass<func::FuncOp>(createConvertConvToGemm());
+    // Chunks pay for a vectorized product only: the scalar one is bound by
+    // its arithmetic, and would copy each chunk's accumulator in and out.
+    ConvertConvToGemmOptions gemm;
+    if (options.vectorBits < 64)
+      gemm.patchChunkKilobytes = 0;
+    pm.addNestedPass<func::FuncOp>(createConvertConvToGemm(gemm));
     pm.addPass(createCanonicalizerPass());
     PackMatmulWeightsOptions packing;
     packing.vectorBits = options.vectorBits;

@@ -16,6 +16,12 @@
 // CHECK: memref.load %[[IN]][%[[B]], %[[J]], %[[K]]]
 // CHECK: func.func private @main_dispatch0(!llvm.ptr, memref<2x16x64xf32>, memref<2x16x64xf32>)
 // CHECK-SAME: attributes {kiln.dispatch_body = @main_kernel0, kiln.dispatch_count = 32 : i64}
+// The chunk loop's kernel (see below): the subview of the reshape is rebuilt
+// from the buffer and the induction variable, in that order.
+// CHECK: func.func private @main_kernel2
+// CHECK-SAME: (%{{.+}}: index, %[[BUF:.+]]: memref<2x16x64xf32>, %[[IV:.+]]: index)
+// CHECK: %[[FLAT:.+]] = memref.collapse_shape %[[BUF]]
+// CHECK: memref.subview %[[FLAT]][%[[IV]], 0]
 // CHECK-LABEL: func.func @main
 // CHECK: call @main_dispatch0(%arg2, %arg0, %arg1)
 // A kernel below min-work stays serial.
@@ -26,9 +32,11 @@
 // CHECK: call @main_dispatch1(%arg2, %arg4)
 // A kernel inside a loop over chunks of rows (a convolution computed a
 // chunk at a time) is dispatched on each iteration; the loop's induction
-// variable is passed to the body. Kernels in other loops stay serial.
+// variable is passed to the body, and the views it reads (a subview in the
+// loop of a reshape outside it) are rebuilt there in program order.
+// Kernels in other loops stay serial.
 // CHECK: scf.for %[[CHUNK:.+]] = %c0 to %c4 step %c1
-// CHECK: call @main_dispatch2(%arg2, %[[CHUNK]], %arg0)
+// CHECK: call @main_dispatch2(%arg2, %arg0, %[[CHUNK]])
 // CHECK: scf.for
 // CHECK-NEXT: scf.parallel
 
@@ -66,9 +74,11 @@ func.func @main(%in: memref<2x16x64xf32>, %out: memref<2x16x64xf32>,
     vector.store %w, %rows[%r, %c0] : memref<8x64xf32>, vector<64xf32>
     scf.reduce
   }
+  %flat = memref.collapse_shape %in [[0, 1], [2]] : memref<2x16x64xf32> into memref<32x64xf32>
   scf.for %chunk = %c0 to %c4 step %c1 {
+    %chunkRows = memref.subview %flat[%chunk, 0] [16, 64] [1, 1] : memref<32x64xf32> to memref<16x64xf32, strided<[64, 1], offset: ?>>
     scf.parallel (%j, %k) = (%c0, %c0) to (%c16, %c64) step (%c1, %c1) {
-      %x = memref.load %in[%c0, %j, %k] : memref<2x16x64xf32>
+      %x = memref.load %chunkRows[%j, %k] : memref<16x64xf32, strided<[64, 1], offset: ?>>
       %y = arith.index_cast %chunk : index to i32
       %z = arith.sitofp %y : i32 to f32
       %s = arith.addf %x, %z : f32
