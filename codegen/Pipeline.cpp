@@ -82,6 +82,8 @@ void addGraphOptPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCSEPass());
   if (options.optLevel > 0) {
     pm.addNestedPass<func::FuncOp>(createFoldBatchNorm());
+    // One wide product instead of Q, K and V projections of one activation.
+    pm.addNestedPass<func::FuncOp>(createFuseSiblingMatmuls());
     // Exports below opset 17 spell LayerNormalization out in primitive ops.
     pm.addNestedPass<func::FuncOp>(createRecognizeLayerNorm());
   }

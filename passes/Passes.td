@@ -94,4 +94,41 @@ def RecognizeLayerNorm : Pass<"kiln-recognize-layer-norm", "mlir::func::FuncOp">
   let dependentDialects = ["kiln::graph::GraphDialect"];
 }
 
+def FuseSiblingMatmuls : Pass<"kiln-fuse-sibling-matmuls", "mlir::func::FuncOp"> {
+  let summary = "Fuses matrix products of one activation by constant weights into one product";
+  let description = [{
+    Attention layers exported with separate query, key and value projections
+    multiply one activation by three constant weight matrices, each product
+    followed by the Add of a constant bias. Three narrow products read the
+    activation three times and give the matrix kernel three small N
+    dimensions to tile; one product with the weights side by side along N
+    (`[K, Nq + Nk + Nv]`) reads it once and gives the kernel one wide,
+    well-shaped product. Slices along the last axis then hand each original
+    user its value.
+
+    Two or more `graph.matmul` and `graph.gemm` ops (alpha and beta 1, no
+    transA) sharing their left operand, f32, in one block, each with a
+    constant 2-D right operand of the same K, are fused. Gemm's transB
+    weights are transposed at compile time. A bias is folded in too: Gemm's
+    constant C, or the Add of a constant 1-D bias that is the product's only
+    user (members without a bias get zeros). The fused op is a Gemm taking the
+    concatenated bias when every member was a Gemm, otherwise a MatMul and
+    one Add. Its location names every fused node. A product whose left
+    operand has no sibling is left alone.
+
+    ```mlir
+    %q = graph.matmul %x, %wq : (tensor<8x64xf32>, tensor<64x64xf32>) -> tensor<8x64xf32>
+    %qb = graph.add %q, %bq : (tensor<8x64xf32>, tensor<64xf32>) -> tensor<8x64xf32>
+    %k = graph.matmul %x, %wk : (tensor<8x64xf32>, tensor<64x32xf32>) -> tensor<8x32xf32>
+    %kb = graph.add %k, %bk : (tensor<8x32xf32>, tensor<32xf32>) -> tensor<8x32xf32>
+    // becomes
+    %p = graph.matmul %x, %w_qk : (tensor<8x64xf32>, tensor<64x96xf32>) -> tensor<8x96xf32>
+    %pb = graph.add %p, %b_qk : (tensor<8x96xf32>, tensor<96xf32>) -> tensor<8x96xf32>
+    %qb = graph.slice %pb, %c0, %c64, %c1, %c1 : ... -> tensor<8x64xf32>
+    %kb = graph.slice %pb, %c64, %c96, %c1, %c1 : ... -> tensor<8x32xf32>
+    ```
+  }];
+  let dependentDialects = ["kiln::graph::GraphDialect"];
+}
+
 #endif // KILN_PASSES_PASSES_TD
