@@ -51,7 +51,7 @@ def ConvertConvLayout : Pass<"kiln-convert-conv-layout", "mlir::func::FuncOp"> {
 }
 
 def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
-  let summary = "Fuses chains of elementwise linalg ops without recomputation";
+  let summary = "Fuses chains of elementwise linalg ops without recomputation, in the kernels' layout";
   let description = [{
     Upstream elementwise fusion merges a producer `linalg.generic` into its
     consumer whenever the producer has one use. When the consumer reads the
@@ -61,7 +61,16 @@ def FuseElementwise : Pass<"kiln-fuse-elementwise", "mlir::func::FuncOp"> {
     producer element is read once by the consumer (a permutation map), or
     where the producer is cheap (no transcendental math) and the consumer
     is itself elementwise. A cheap producer with several users is fused into
-    each of them (its result is never materialized when all users fuse).
+    each of them only when all of them are elementwise (so it is never
+    materialized) and it reads a single full-size input: a residual sum that
+    also feeds a convolution is written once and read by the next residual
+    addition, not recomputed from both its inputs.
+
+    First, an elementwise result with a transposing user that feeds a
+    layout-sensitive kernel (the NCHW-to-NHWC copy before a channels-last
+    convolution) and otherwise elementwise users is computed directly in
+    the transposed layout; the other users read it back through a permuted
+    map. A ResNet's residual chain is then computed once, channels-last.
     Reshapes are folded into generics by expansion, and linalg ops on
     constants are folded.
   }];

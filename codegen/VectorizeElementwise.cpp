@@ -75,8 +75,12 @@ int64_t getVectorTileWidth(linalg::GenericOp generic, const TargetVectorShape &t
       return 0;
   // Whole rows up to four vectors; longer rows in the largest divisor that
   // fits (a ragged last vector is cheaper than a scalar loop).
+  // Rows of a few elements (an NCHW tensor's 1x1 pixels) are better left
+  // to the scalar loops than made into one tiny vector per tile.
   int64_t width = generic.getStaticLoopRanges()[innermost];
   int64_t maxWidth = 4 * target.lanes();
+  if (width < 4)
+    return 0;
   if (width <= maxWidth)
     return width;
   for (int64_t candidate = maxWidth; candidate >= target.lanes(); --candidate)
