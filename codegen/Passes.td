@@ -198,8 +198,12 @@ def TileAndVectorize : Pass<"kiln-tile-and-vectorize", "mlir::func::FuncOp"> {
     SiLU, a residual addition) is applied to the accumulator before the
     tile's one write, into the consumer's output. A consumer that reads
     the product through reshapes (a convolution lowered to a GEMM) is first
-    restated in the product's shape. Consumers whose result is padded stay
-    separate, as kiln-pad-in-place writes them into the padded buffer.
+    restated in the product's shape. When the consumer's result is padded
+    for the next convolution, the product's tiles (row runs that divide the
+    image width) are written straight into the channels-last image, at
+    (pixel / W, pixel % W, panel * columns), so that kiln-pad-in-place can
+    place the whole loop in the padded buffer's interior: the activation
+    costs no pass over memory and the padding no copy.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",

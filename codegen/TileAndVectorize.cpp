@@ -46,6 +46,8 @@ struct ContractionPlan {
   SmallVector<int64_t> parallelTile; // per loop; 0 for reduction loops
   SmallVector<int64_t> reductionTile; // per loop; 0 for parallel loops
   SmallVector<unsigned> reductionDims;
+  /// The loop of the register tile's rows (matrix products).
+  unsigned rowLoop = 0;
 };
 
 /// A contraction kiln knows how to register-tile: f32, static shapes, and
@@ -89,6 +91,7 @@ std::optional<ContractionPlan> planContraction(linalg::LinalgOp op,
   }
   plan.parallelTile[mDim] = tile.rows;
   plan.parallelTile[nDim] = tile.columns;
+  plan.rowLoop = mDim;
   // Batches, then column blocks, then row blocks: the K x columns panel of
   // the right-hand side (the weights, in a model) stays in L2 while every
   // row block streams past it, instead of the whole right-hand side
@@ -199,10 +202,24 @@ std::optional<Value> getBroadcastSource(linalg::GenericOp generic) {
   }
   if (yielded != generic.getBody()->getArgument(0))
     return std::nullopt;
-  // The input must be the output's last dimension (a per-channel vector).
+  // The input must be the output's last dimension (a per-channel vector),
+  // possibly with unit dimensions read at 0 (an NCHW bias of shape Cx1x1).
   AffineMap map = generic.getMatchingIndexingMap(generic.getDpsInputOperand(0));
+  auto inputType = dyn_cast<RankedTensorType>(generic.getDpsInputs()[0].getType());
   unsigned last = generic.getNumLoops() - 1;
-  if (map.getNumResults() != 1 || map.getResult(0) != getAffineDimExpr(last, map.getContext()))
+  if (!inputType || !inputType.hasStaticShape())
+    return std::nullopt;
+  int64_t channelResults = 0;
+  for (auto [dim, result] : llvm::enumerate(map.getResults())) {
+    if (result == getAffineDimExpr(last, map.getContext())) {
+      ++channelResults;
+      continue;
+    }
+    auto constant = dyn_cast<AffineConstantExpr>(result);
+    if (!constant || constant.getValue() != 0 || inputType.getDimSize(dim) != 1)
+      return std::nullopt;
+  }
+  if (channelResults != 1)
     return std::nullopt;
   return generic.getDpsInputs()[0];
 }
@@ -276,13 +293,22 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
   SmallVector<AffineMap> maps;
   if (*bias) {
     Value channelsInShape = *bias;
+    auto biasType = cast<RankedTensorType>(channelsInShape.getType());
+    if (biasType.getRank() != 1) {
+      // Cx1x1 as C.
+      SmallVector<ReassociationIndices> all(1);
+      for (int64_t d = 0; d < biasType.getRank(); ++d)
+        all[0].push_back(d);
+      channelsInShape = rewriter.create<tensor::CollapseShapeOp>(loc, channelsInShape, all);
+    }
     if (splitRank > 1) {
       SmallVector<int64_t> splitShape(initType.getShape().take_back(splitRank));
       SmallVector<ReassociationIndices> all(1);
       for (int64_t d = 0; d < splitRank; ++d)
         all[0].push_back(d);
       channelsInShape = rewriter.create<tensor::ExpandShapeOp>(
-          loc, RankedTensorType::get(splitShape, initType.getElementType()), *bias, all);
+          loc, RankedTensorType::get(splitShape, initType.getElementType()), channelsInShape,
+          all);
     }
     inputs.push_back(channelsInShape);
     maps.push_back(AffineMap::get(rank, 0, channelExprs, context));
@@ -361,10 +387,11 @@ Value reshapeTo(OpBuilder &builder, Location loc, Value value, ArrayRef<int64_t>
 /// activation in the product's shape, so that it consumes the product
 /// directly and can be fused into its tiles. Identity-mapped operands are
 /// reshaped alike (views), scalars stay. An activation whose result is
-/// padded is left alone: kiln-pad-in-place lets it write into the padded
-/// buffer's interior, which a fused tile could not (the interior is not a
-/// view with the product's shape).
-void alignEpilogueWithKernel(RewriterBase &rewriter, linalg::LinalgOp op) {
+/// padded is taken only when the tiles (of `tileRows` pixels) can then be
+/// written into the padded image (see writeTilesInImageLayout); otherwise
+/// kiln-pad-in-place lets the activation write into the padded buffer's
+/// interior, which the product's [pixels][panel][column] tiles could not.
+void alignEpilogueWithKernel(RewriterBase &rewriter, linalg::LinalgOp op, int64_t tileRows) {
   Value result = op->getResult(0);
   Value reshaped = result;
   while (reshaped.hasOneUse() &&
@@ -373,8 +400,16 @@ void alignEpilogueWithKernel(RewriterBase &rewriter, linalg::LinalgOp op) {
   if (reshaped == result)
     return;
   linalg::GenericOp consumer = getFusibleEpilogue(reshaped);
-  if (!consumer || !cast<RankedTensorType>(result.getType()).hasStaticShape() ||
-      llvm::any_of(consumer->getUsers(), [](Operation *user) { return isa<tensor::PadOp>(user); }))
+  if (!consumer || !cast<RankedTensorType>(result.getType()).hasStaticShape())
+    return;
+  // A padded epilogue is taken only when the tiles can then be written
+  // into the padded image (writeTilesInImageLayout): products in their
+  // packed [pixels][panel][column] form, image rows a multiple of the tile.
+  bool padded = llvm::any_of(consumer->getUsers(),
+                             [](Operation *user) { return isa<tensor::PadOp>(user); });
+  auto imageType = cast<RankedTensorType>(consumer->getResult(0).getType());
+  if (padded && (!tileRows || cast<RankedTensorType>(result.getType()).getRank() != 3 ||
+                 imageType.getRank() != 4 || imageType.getDimSize(2) % tileRows != 0))
     return;
   ArrayRef<int64_t> shape = cast<RankedTensorType>(result.getType()).getShape();
   MLIRContext *context = rewriter.getContext();
@@ -409,6 +444,140 @@ void alignEpilogueWithKernel(RewriterBase &rewriter, linalg::LinalgOp op) {
   while (reshaped != result && reshaped.use_empty()) {
     Operation *reshape = reshaped.getDefiningOp();
     reshaped = reshape->getOperand(0);
+    rewriter.eraseOp(reshape);
+  }
+}
+
+/// The channels-last image a product's [pixels][panel][column] result is
+/// reshaped into before it is padded (the input of the next convolution):
+/// the end of the result's chain of reshapes, when it is [1][H][W][F] with
+/// H * W pixels and a tensor.pad among its users. Null otherwise.
+Value getPaddedImageView(Value result) {
+  auto type = dyn_cast<RankedTensorType>(result.getType());
+  if (!type || type.getRank() != 3 || !type.hasStaticShape())
+    return nullptr;
+  Value view = result;
+  while (view.hasOneUse() &&
+         isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(*view.user_begin()))
+    view = view.user_begin()->getResult(0);
+  auto image = dyn_cast<RankedTensorType>(view.getType());
+  if (view == result || !image || image.getRank() != 4 || image.getDimSize(0) != 1 ||
+      image.getDimSize(1) * image.getDimSize(2) != type.getDimSize(0) ||
+      image.getDimSize(3) != type.getDimSize(1) * type.getDimSize(2) ||
+      llvm::none_of(view.getUsers(), [](Operation *user) { return isa<tensor::PadOp>(user); }))
+    return nullptr;
+  return view;
+}
+
+/// A tiled product whose result ([pixels][panel][column]) is reshaped into
+/// a channels-last image and padded: makes the loop produce the image
+/// itself, each tile (a run of `rows` pixels of one image row by one
+/// column panel) written at (pixel / W, pixel % W, panel * columns). The
+/// loop then writes into the padded buffer's interior (kiln-pad-in-place),
+/// with its epilogue (the activation before the padding) applied on the
+/// way: no separate activation pass and no copy.
+void writeTilesInImageLayout(RewriterBase &rewriter, scf::ForallOp loop) {
+  if (loop->getNumResults() != 1 || !loop.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
+    return;
+  Value view = getPaddedImageView(loop->getResult(0));
+  if (!view)
+    return;
+  auto tileType = cast<RankedTensorType>(loop->getResult(0).getType());
+  auto imageType = cast<RankedTensorType>(view.getType());
+  int64_t width = imageType.getDimSize(2), columns = tileType.getDimSize(2);
+  BlockArgument output = loop.getRegionIterArgs()[0];
+  // Every access to the output is a [rows][1][columns] slice at (pixel,
+  // panel, 0), its pixel a loop index stepping by a divisor of W.
+  auto isSupportedSlice = [&](OffsetSizeAndStrideOpInterface slice) {
+    ArrayRef<int64_t> sizes = slice.getStaticSizes();
+    if (sizes.size() != 3 || sizes[1] != 1 || sizes[2] != columns || sizes[0] < 1 ||
+        width % sizes[0] != 0 || !isConstantIntValue(slice.getMixedOffsets()[2], 0) ||
+        !slice.hasUnitStride())
+      return false;
+    auto pixel = dyn_cast<BlockArgument>(slice.getMixedOffsets()[0].dyn_cast<Value>());
+    if (!pixel || pixel.getOwner() != loop.getBody())
+      return false;
+    unsigned index = pixel.getArgNumber();
+    std::optional<int64_t> lower = getConstantIntValue(loop.getMixedLowerBound()[index]);
+    std::optional<int64_t> step = getConstantIntValue(loop.getMixedStep()[index]);
+    return lower && step && *lower == 0 && *step % sizes[0] == 0;
+  };
+  tensor::ParallelInsertSliceOp insert;
+  SmallVector<tensor::ExtractSliceOp> extracts;
+  for (OpOperand &use : output.getUses()) {
+    if (auto slice = dyn_cast<tensor::ExtractSliceOp>(use.getOwner())) {
+      if (!isSupportedSlice(slice))
+        return;
+      extracts.push_back(slice);
+    } else if (auto parallel = dyn_cast<tensor::ParallelInsertSliceOp>(use.getOwner())) {
+      if (insert || parallel.getDest() != output || !isSupportedSlice(parallel))
+        return;
+      insert = parallel;
+    } else {
+      return;
+    }
+  }
+  if (!insert)
+    return;
+
+  MLIRContext *context = rewriter.getContext();
+  Location loc = loop.getLoc();
+  AffineExpr d0 = getAffineDimExpr(0, context);
+  // (pixel, panel) -> image offsets [0, pixel / W, pixel % W, panel * columns].
+  auto imageOffsets = [&](OffsetSizeAndStrideOpInterface slice) {
+    SmallVector<OpFoldResult> offsets = slice.getMixedOffsets();
+    SmallVector<OpFoldResult> result{rewriter.getIndexAttr(0)};
+    result.push_back(affine::makeComposedFoldedAffineApply(
+        rewriter, loc, AffineMap::get(1, 0, d0.floorDiv(width)), {offsets[0]}));
+    result.push_back(affine::makeComposedFoldedAffineApply(
+        rewriter, loc, AffineMap::get(1, 0, d0 % width), {offsets[0]}));
+    result.push_back(affine::makeComposedFoldedAffineApply(
+        rewriter, loc, AffineMap::get(1, 0, d0 * columns), {offsets[1]}));
+    return result;
+  };
+  auto imageSizes = [&](int64_t rows) {
+    return SmallVector<OpFoldResult>{rewriter.getIndexAttr(1), rewriter.getIndexAttr(1),
+                                     rewriter.getIndexAttr(rows), rewriter.getIndexAttr(columns)};
+  };
+  SmallVector<OpFoldResult> unitStrides(4, rewriter.getIndexAttr(1));
+  SmallVector<ReassociationIndices> rowsAndColumns{{0, 1}, {2}};
+
+  // The loop now produces (and its body sees) the image.
+  rewriter.setInsertionPoint(loop);
+  Value image = rewriter.create<tensor::EmptyOp>(loc, imageType.getShape(),
+                                                 imageType.getElementType());
+  rewriter.modifyOpInPlace(loop, [&] {
+    loop.getOutputsMutable()[0].set(image);
+    output.setType(imageType);
+    loop->getResult(0).setType(imageType);
+  });
+  for (tensor::ExtractSliceOp slice : extracts) {
+    rewriter.setInsertionPoint(slice);
+    int64_t rows = slice.getStaticSizes()[0];
+    auto rowType = RankedTensorType::get({rows, columns}, imageType.getElementType());
+    Value tile = rewriter.create<tensor::ExtractSliceOp>(loc, rowType, output, imageOffsets(slice),
+                                                         imageSizes(rows), unitStrides);
+    if (slice.getResultType().getRank() == 3)
+      tile = rewriter.create<tensor::ExpandShapeOp>(loc, slice.getResultType(), tile,
+                                                    rowsAndColumns);
+    else if (slice.getResultType() != rowType)
+      return; // Unreachable: the slice's shape was checked.
+    rewriter.replaceOp(slice, tile);
+  }
+  rewriter.setInsertionPoint(loop.getTerminator());
+  int64_t rows = insert.getStaticSizes()[0];
+  Value source = insert.getSource();
+  if (cast<RankedTensorType>(source.getType()).getRank() == 3)
+    source = rewriter.create<tensor::CollapseShapeOp>(loc, source, rowsAndColumns);
+  SmallVector<OpFoldResult> offsets = imageOffsets(insert);
+  rewriter.setInsertionPoint(insert);
+  rewriter.replaceOpWithNewOp<tensor::ParallelInsertSliceOp>(insert, source, output, offsets,
+                                                             imageSizes(rows), unitStrides);
+  // The reshapes to the image are the loop's result now.
+  rewriter.replaceAllUsesWith(view, loop->getResult(0));
+  while (view != loop->getResult(0)) {
+    Operation *reshape = view.getDefiningOp();
+    view = reshape->getOperand(0);
     rewriter.eraseOp(reshape);
   }
 }
@@ -492,11 +661,33 @@ SmallVector<OpFoldResult> asIndexAttrs(MLIRContext *context, ArrayRef<int64_t> v
 /// the reduction, drops the tile's unit loops except the reduction step, and
 /// vectorizes it.
 LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::LinalgOp op,
-                                          const ContractionPlan &plan,
+                                          ContractionPlan plan,
                                           SmallVectorImpl<Operation *> &reductionLoops,
                                           SmallVectorImpl<linalg::GenericOp> &epilogues) {
   MLIRContext *context = op->getContext();
-  alignEpilogueWithKernel(rewriter, op);
+  // A product whose activation is padded for the next convolution writes
+  // whole tiles into image rows: its tile rows must divide the image width.
+  int64_t tileRows = plan.convolution ? 0 : plan.parallelTile[plan.rowLoop];
+  if (tileRows > 0 && !plan.convolution) {
+    Operation *user = op->getResult(0).hasOneUse() ? *op->getResult(0).user_begin() : nullptr;
+    Value chainEnd = op->getResult(0);
+    while (user && isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user)) {
+      chainEnd = user->getResult(0);
+      user = chainEnd.hasOneUse() ? *chainEnd.user_begin() : nullptr;
+    }
+    linalg::GenericOp consumer = chainEnd != op->getResult(0) ? getFusibleEpilogue(chainEnd)
+                                                                : nullptr;
+    auto imageType = consumer ? cast<RankedTensorType>(consumer->getResult(0).getType())
+                              : RankedTensorType();
+    if (imageType && imageType.getRank() == 4 &&
+        llvm::any_of(consumer->getUsers(), [](Operation *u) { return isa<tensor::PadOp>(u); })) {
+      int64_t width = imageType.getDimSize(2);
+      while (tileRows > 1 && width % tileRows != 0)
+        --tileRows;
+      plan.parallelTile[plan.rowLoop] = tileRows;
+    }
+  }
+  alignEpilogueWithKernel(rewriter, op, tileRows);
   Operation *initProducer = rebuildInitInShape(rewriter, op);
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions outer;
@@ -762,9 +953,15 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
       // With the accumulator hoisted, the epilogue reads the tile the
       // reduction loop's result was written to.
       patterns.add<ForwardWholeTileWrite>(context);
+      // Loops whose epilogue took over their output drop the old one.
+      scf::ForallOp::getCanonicalizationPatterns(patterns, context);
       if (failed(applyPatternsAndFoldGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
+    SmallVector<scf::ForallOp> loops;
+    func.walk([&](scf::ForallOp loop) { loops.push_back(loop); });
+    for (scf::ForallOp loop : loops)
+      writeTilesInImageLayout(rewriter, loop);
   }
 };
 
