@@ -268,3 +268,23 @@ func.func @row_chunks(%arg0: tensor<1x57x57x8xf32>) -> tensor<1x28x28x16xf32> {
   %expanded = tensor.expand_shape %3 [[0, 1, 2], [3]] output_shape [1, 28, 28, 16] : tensor<784x16xf32> into tensor<1x28x28x16xf32>
   return %expanded : tensor<1x28x28x16xf32>
 }
+
+// An NCHW-style bias of shape Cx1x1 (read at (c, 0, 0)) is a per-channel
+// start value like a 1-D one: rebuilt in the product's shape and fused.
+// AVX512-LABEL: func.func @bias_cx1x1
+// AVX512-NOT: linalg.generic
+// AVX512: tensor.collapse_shape %arg2 {{\[\[}}0, 1, 2]] : tensor<64x1x1xf32> into tensor<64xf32>
+// AVX512: scf.forall
+// AVX512: vector.broadcast %{{.*}} : vector<32xf32> to vector<8x32xf32>
+func.func @bias_cx1x1(%a: tensor<16x8xf32>, %b: tensor<8x64xf32>, %bias: tensor<64x1x1xf32>) -> tensor<16x64xf32> {
+  %empty = tensor.empty() : tensor<1x4x4x64xf32>
+  %broadcast = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, 0, 0)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                               iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : tensor<64x1x1xf32>) outs(%empty : tensor<1x4x4x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x64xf32>
+  %init = tensor.collapse_shape %broadcast [[0, 1, 2], [3]] : tensor<1x4x4x64xf32> into tensor<16x64xf32>
+  %c = linalg.matmul ins(%a, %b : tensor<16x8xf32>, tensor<8x64xf32>) outs(%init : tensor<16x64xf32>) -> tensor<16x64xf32>
+  return %c : tensor<16x64xf32>
+}
