@@ -247,6 +247,44 @@ def VectorizeElementwise : Pass<"kiln-vectorize-elementwise", "mlir::func::FuncO
   ];
 }
 
+def FuseRowReductions : Pass<"kiln-fuse-row-reductions", "mlir::func::FuncOp"> {
+  let summary = "Computes each row of a normalization in one loop iteration, in vectors";
+  let description = [{
+    LayerNormalization, Softmax and their kin lower to a chain of kernels
+    over the same rows: reductions along the last axis (a sum, a maximum, a
+    sum of squared deviations), per-row arithmetic on their results (the
+    mean, the inverse standard deviation), and a final elementwise kernel
+    that combines them with the input. Apart, each kernel makes its own pass
+    over memory, the per-row results are written out and read back, and the
+    reductions stay scalar loops: LLVM does not vectorize an accumulator
+    that lives in memory the input may alias.
+
+    This pass tiles the final kernel by rows (an `scf.forall` over all but
+    the last dimension, the last one whole) and fuses every kernel of the
+    chain into it, so that one iteration computes a whole row: its
+    reductions as vector reductions (partial results one register wide,
+    combined as a tree), then the normalized row, with the row in registers
+    or L1. A chain qualifies when its kernels are f32 with static shapes at
+    the function's top level, read along the last dimension, compute no
+    more than one row per row of the final kernel (nothing is recomputed),
+    and are used only inside the chain; there must be at least two rows
+    (one would lose its loop and be no kernel), of 4 to 4096 elements. It
+    runs before kiln-vectorize-elementwise, which would otherwise take the
+    final kernel on its own.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width in bits of the target's f32 vector registers">,
+    Option<"vectorRegisters", "vector-registers", "unsigned", /*default=*/"16",
+           "Number of vector registers">,
+  ];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::linalg::LinalgDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect", "mlir::arith::ArithDialect"
+  ];
+}
+
 def IsolateResults : Pass<"kiln-isolate-results", "mlir::func::FuncOp"> {
   let summary = "Gives every returned tensor its own freshly computed value";
   let description = [{

@@ -117,6 +117,12 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     vectorize.vectorBits = options.vectorBits;
     vectorize.vectorRegisters = options.vectorRegisters;
     pm.addNestedPass<func::FuncOp>(createTileAndVectorize(vectorize));
+    // Before the elementwise vectorizer, which would take a normalization's
+    // final kernel on its own.
+    FuseRowReductionsOptions rows;
+    rows.vectorBits = options.vectorBits;
+    rows.vectorRegisters = options.vectorRegisters;
+    pm.addNestedPass<func::FuncOp>(createFuseRowReductions(rows));
     VectorizeElementwiseOptions elementwise;
     elementwise.vectorBits = options.vectorBits;
     elementwise.vectorRegisters = options.vectorRegisters;
