@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/TileUnitLoops.h"
 #include "codegen/TileShapes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -320,24 +321,9 @@ LogicalResult vectorizeRowTile(RewriterBase &rewriter, linalg::LinalgOp tile) {
     tile = generic;
   }
   if (llvm::is_contained(generic.getStaticLoopRanges(), 1)) {
-    Block *block = generic->getBlock();
-    Operation *next = generic->getNextNode();
-    linalg::ControlDropUnitDims control;
-    control.rankReductionStrategy =
-        linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
-    rewriter.setInsertionPoint(generic);
-    if (succeeded(linalg::dropUnitDims(rewriter, generic, control))) {
-      // The replacement sits just before the reshapes of its results.
-      tile = nullptr;
-      for (Operation *op = next ? next->getPrevNode() : &block->back(); op;
-           op = op->getPrevNode())
-        if (auto found = dyn_cast<linalg::GenericOp>(op)) {
-          tile = found;
-          break;
-        }
-      if (!tile)
-        return failure();
-    }
+    FailureOr<linalg::GenericOp> dropped = dropUnitLoops(rewriter, generic);
+    if (succeeded(dropped))
+      tile = *dropped;
   }
   rewriter.setInsertionPoint(tile);
   return linalg::vectorize(rewriter, tile);

@@ -11,6 +11,7 @@
 
 #include "codegen/Passes.h"
 #include "codegen/TileShapes.h"
+#include "codegen/TileUnitLoops.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -766,22 +767,13 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
   for (unsigned loop = 0; loop < ranges.size(); ++loop)
     if (ranges[loop] == 1 && !llvm::is_contained(plan.reductionDims, loop))
       unitParallel.push_back(loop);
-  Block *block = generic->getBlock();
   if (!unitParallel.empty()) {
-    linalg::ControlDropUnitDims control;
-    control.rankReductionStrategy =
-        linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
-    control.controlFn = [&](Operation *) { return unitParallel; };
-    rewriter.setInsertionPoint(generic);
-    if (failed(linalg::dropUnitDims(rewriter, generic, control)))
+    FailureOr<linalg::GenericOp> dropped = dropUnitLoops(rewriter, generic, unitParallel);
+    if (failed(dropped))
       return failure();
-    generic = nullptr;
-    for (Operation &candidate : *block)
-      if (auto found = dyn_cast<linalg::GenericOp>(candidate))
-        generic = found;
-    if (!generic)
-      return failure();
+    generic = *dropped;
   }
+  rewriter.setInsertionPoint(generic);
   return linalg::vectorize(rewriter, generic);
 }
 

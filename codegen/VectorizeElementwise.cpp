@@ -6,6 +6,7 @@
 
 #include "codegen/Passes.h"
 #include "codegen/TileShapes.h"
+#include "codegen/TileUnitLoops.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -147,20 +148,11 @@ LogicalResult vectorizeElementwise(RewriterBase &rewriter, linalg::GenericOp gen
     return failure();
   rewriter.replaceOp(generic, tiles->replacements);
   auto tile = cast<linalg::GenericOp>(tiles->tiledOps.front());
-  Block *block = tile->getBlock();
   if (tile.getNumLoops() > 1) {
-    linalg::ControlDropUnitDims control;
-    control.rankReductionStrategy =
-        linalg::ControlDropUnitDims::RankReductionStrategy::ExtractInsertSlice;
-    rewriter.setInsertionPoint(tile);
-    if (failed(linalg::dropUnitDims(rewriter, tile, control)))
+    FailureOr<linalg::GenericOp> dropped = dropUnitLoops(rewriter, tile);
+    if (failed(dropped))
       return failure();
-    tile = nullptr;
-    for (Operation &candidate : *block)
-      if (auto found = dyn_cast<linalg::GenericOp>(candidate))
-        tile = found;
-    if (!tile)
-      return failure();
+    tile = *dropped;
   }
   rewriter.setInsertionPoint(tile);
   dropConstantUnitDims(rewriter, tile);

@@ -4,13 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/ConstantValues.h"
 #include "passes/Passes.h"
 
-#include "ir/ConstantData.h"
 #include "ir/GraphOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
@@ -25,41 +24,6 @@ using namespace mlir;
 namespace kiln {
 namespace {
 
-/// The f32 values of a graph.constant, when the compiler holds them.
-std::optional<SmallVector<float>> readFloats(Value value) {
-  auto constant = value.getDefiningOp<graph::ConstantOp>();
-  if (!constant)
-    return std::nullopt;
-  ElementsAttr attr = constant.getValue();
-  auto type = dyn_cast<RankedTensorType>(attr.getType());
-  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
-    return std::nullopt;
-  int64_t count = type.getNumElements();
-  if (auto splat = dyn_cast<SplatElementsAttr>(attr))
-    return SmallVector<float>(count, splat.getSplatValue<float>());
-  std::optional<ArrayRef<char>> bytes = getConstantBytes(attr);
-  if (bytes && static_cast<int64_t>(bytes->size()) == count * 4) {
-    const auto *data = reinterpret_cast<const float *>(bytes->data());
-    return SmallVector<float>(data, data + count);
-  }
-  return std::nullopt;
-}
-
-/// A new f32 constant of `type` holding `values` (a weight blob when large).
-Value createFloats(OpBuilder &builder, Location loc, RankedTensorType type,
-                   ArrayRef<float> values) {
-  ElementsAttr attr;
-  if (values.size() <= 64) {
-    attr = DenseElementsAttr::get(type, values);
-  } else {
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(reinterpret_cast<const char *>(values.data()), values.size() * 4),
-        alignof(float));
-    attr = DenseResourceElementsAttr::get(type, "folded_weight", std::move(blob));
-  }
-  return builder.create<graph::ConstantOp>(loc, attr);
-}
-
 /// conv(x, W, b) followed by batch_norm(scale, bias, mean, var) is
 /// conv(x, W * f, (b - mean) * f + bias) with f = scale / sqrt(var + eps),
 /// f applied per output channel (the weight's first dimension).
@@ -70,17 +34,17 @@ LogicalResult foldIntoConv(IRRewriter &rewriter, graph::BatchNormOp norm) {
   auto weightType = dyn_cast<RankedTensorType>(conv.getWeight().getType());
   if (!weightType || !weightType.hasStaticShape() || !weightType.getElementType().isF32())
     return failure();
-  std::optional<SmallVector<float>> weight = readFloats(conv.getWeight());
-  std::optional<SmallVector<float>> scale = readFloats(norm.getScale());
-  std::optional<SmallVector<float>> shift = readFloats(norm.getBias());
-  std::optional<SmallVector<float>> mean = readFloats(norm.getMean());
-  std::optional<SmallVector<float>> variance = readFloats(norm.getVariance());
+  std::optional<SmallVector<float>> weight = readF32Constant(conv.getWeight());
+  std::optional<SmallVector<float>> scale = readF32Constant(norm.getScale());
+  std::optional<SmallVector<float>> shift = readF32Constant(norm.getBias());
+  std::optional<SmallVector<float>> mean = readF32Constant(norm.getMean());
+  std::optional<SmallVector<float>> variance = readF32Constant(norm.getVariance());
   if (!weight || !scale || !shift || !mean || !variance)
     return failure();
   int64_t channels = weightType.getDimSize(0);
   SmallVector<float> bias(channels, 0.0f);
   if (Value convBias = conv.getBias()) {
-    std::optional<SmallVector<float>> values = readFloats(convBias);
+    std::optional<SmallVector<float>> values = readF32Constant(convBias);
     if (!values)
       return failure();
     bias = *values;
@@ -103,9 +67,10 @@ LogicalResult foldIntoConv(IRRewriter &rewriter, graph::BatchNormOp norm) {
   // The folded node keeps both names, so profiles and dumps still show it.
   Location loc = rewriter.getFusedLoc({conv.getLoc(), norm.getLoc()});
   rewriter.setInsertionPoint(norm);
-  Value newWeight = createFloats(rewriter, loc, weightType, *weight);
-  Value newBias = createFloats(rewriter, loc,
-                               RankedTensorType::get({channels}, rewriter.getF32Type()), bias);
+  Value newWeight = createF32Constant(rewriter, loc, weightType, *weight, "folded_weight");
+  Value newBias = createF32Constant(
+      rewriter, loc, RankedTensorType::get({channels}, rewriter.getF32Type()), bias,
+      "folded_weight");
   auto folded = rewriter.create<graph::ConvOp>(
       loc, norm.getType(), conv.getInput(), newWeight, newBias, conv.getKernelShapeAttr(),
       conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(), conv.getGroupAttr(),

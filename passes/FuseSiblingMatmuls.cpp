@@ -4,13 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "passes/ConstantValues.h"
 #include "passes/Passes.h"
 
-#include "ir/ConstantData.h"
 #include "ir/GraphOps.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
@@ -24,41 +23,6 @@ using namespace mlir;
 
 namespace kiln {
 namespace {
-
-/// The f32 values of a statically shaped graph.constant, when the compiler
-/// holds them (a dump printed without its weights has none).
-std::optional<SmallVector<float>> readFloats(Value value) {
-  auto constant = value.getDefiningOp<graph::ConstantOp>();
-  if (!constant)
-    return std::nullopt;
-  ElementsAttr attr = constant.getValue();
-  auto type = dyn_cast<RankedTensorType>(attr.getType());
-  if (!type || !type.getElementType().isF32() || !type.hasStaticShape())
-    return std::nullopt;
-  int64_t count = type.getNumElements();
-  if (auto splat = dyn_cast<SplatElementsAttr>(attr))
-    return SmallVector<float>(count, splat.getSplatValue<float>());
-  std::optional<ArrayRef<char>> bytes = getConstantBytes(attr);
-  if (!bytes || static_cast<int64_t>(bytes->size()) != count * 4)
-    return std::nullopt;
-  const auto *data = reinterpret_cast<const float *>(bytes->data());
-  return SmallVector<float>(data, data + count);
-}
-
-/// A new f32 constant (a resource blob when large, like the model's weights).
-Value createFloats(OpBuilder &builder, Location loc, RankedTensorType type, ArrayRef<float> values,
-                   StringRef blobName) {
-  ElementsAttr attr;
-  if (values.size() <= 64) {
-    attr = DenseElementsAttr::get(type, values);
-  } else {
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(reinterpret_cast<const char *>(values.data()), values.size() * 4),
-        alignof(float));
-    attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
-  }
-  return builder.create<graph::ConstantOp>(loc, attr);
-}
 
 Value createIndex(OpBuilder &builder, Location loc, int64_t value) {
   auto type = RankedTensorType::get({1}, builder.getI64Type());
@@ -92,7 +56,7 @@ std::optional<SmallVector<float>> readWeight(Value value, bool transposed, int64
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type || type.getRank() != 2)
     return std::nullopt;
-  std::optional<SmallVector<float>> values = readFloats(value);
+  std::optional<SmallVector<float>> values = readF32Constant(value);
   if (!values)
     return std::nullopt;
   reduced = type.getDimSize(transposed ? 1 : 0);
@@ -112,7 +76,7 @@ std::optional<SmallVector<float>> readBias(Value value, int64_t columns) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   if (!type || type.getRank() > 2 || !type.hasStaticShape())
     return std::nullopt;
-  std::optional<SmallVector<float>> values = readFloats(value);
+  std::optional<SmallVector<float>> values = readF32Constant(value);
   if (!values)
     return std::nullopt;
   if (values->size() == 1)
@@ -221,11 +185,11 @@ void fuse(IRRewriter &rewriter, ArrayRef<Member> members) {
   rewriter.setInsertionPoint(first.product);
   Type f32 = rewriter.getF32Type();
   Value weightValue =
-      createFloats(rewriter, productLoc, RankedTensorType::get({reduced, totalColumns}, f32),
+      createF32Constant(rewriter, productLoc, RankedTensorType::get({reduced, totalColumns}, f32),
                    weight, "fused_weight");
   Value biasValue;
   if (hasBias)
-    biasValue = createFloats(rewriter, productLoc, RankedTensorType::get({totalColumns}, f32), bias,
+    biasValue = createF32Constant(rewriter, productLoc, RankedTensorType::get({totalColumns}, f32), bias,
                              "fused_bias");
   SmallVector<int64_t> shape(first.productType().getShape());
   shape.back() = totalColumns;
