@@ -95,6 +95,15 @@ void addLinalgPasses(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCSEPass());
 }
 
+/// The options of a pass that tiles for the target's vector registers.
+template <typename PassOptions>
+static PassOptions withVectorShape(const PipelineOptions &options) {
+  PassOptions result;
+  result.vectorBits = options.vectorBits;
+  result.vectorRegisters = options.vectorRegisters;
+  return result;
+}
+
 void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
   if (options.optLevel > 0) {
     // Chains of elementwise ops become one loop nest.
@@ -109,24 +118,16 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
       gemm.patchChunkKilobytes = 0;
     pm.addNestedPass<func::FuncOp>(createConvertConvToGemm(gemm));
     pm.addPass(createCanonicalizerPass());
-    PackMatmulWeightsOptions packing;
-    packing.vectorBits = options.vectorBits;
-    packing.vectorRegisters = options.vectorRegisters;
-    pm.addNestedPass<func::FuncOp>(createPackMatmulWeights(packing));
-    TileAndVectorizeOptions vectorize;
-    vectorize.vectorBits = options.vectorBits;
-    vectorize.vectorRegisters = options.vectorRegisters;
-    pm.addNestedPass<func::FuncOp>(createTileAndVectorize(vectorize));
+    pm.addNestedPass<func::FuncOp>(
+        createPackMatmulWeights(withVectorShape<PackMatmulWeightsOptions>(options)));
+    pm.addNestedPass<func::FuncOp>(
+        createTileAndVectorize(withVectorShape<TileAndVectorizeOptions>(options)));
     // Before the elementwise vectorizer, which would take a normalization's
     // final kernel on its own.
-    FuseRowReductionsOptions rows;
-    rows.vectorBits = options.vectorBits;
-    rows.vectorRegisters = options.vectorRegisters;
-    pm.addNestedPass<func::FuncOp>(createFuseRowReductions(rows));
-    VectorizeElementwiseOptions elementwise;
-    elementwise.vectorBits = options.vectorBits;
-    elementwise.vectorRegisters = options.vectorRegisters;
-    pm.addNestedPass<func::FuncOp>(createVectorizeElementwise(elementwise));
+    pm.addNestedPass<func::FuncOp>(
+        createFuseRowReductions(withVectorShape<FuseRowReductionsOptions>(options)));
+    pm.addNestedPass<func::FuncOp>(
+        createVectorizeElementwise(withVectorShape<VectorizeElementwiseOptions>(options)));
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

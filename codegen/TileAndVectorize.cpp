@@ -884,13 +884,7 @@ struct TileAndVectorizePass : impl::TileAndVectorizeBase<TileAndVectorizePass> {
 
     SmallVector<std::pair<linalg::LinalgOp, ContractionPlan>, 4> contractions;
     func.walk([&](linalg::LinalgOp op) {
-      // Kernels inside loops that carry tensors (recurrences) stay as they
-      // are: a parallel loop there would break in-place bufferization of the
-      // loop-carried state.
-      Operation *parent = op->getParentOp();
-      if (parent != func.getOperation() &&
-          !(isa<scf::ForOp>(parent) && parent->hasAttr(kRowChunksAttrName) &&
-            parent->getParentOp() == func.getOperation()))
+      if (!isTileableKernel(op))
         return;
 
       if (auto plan = planContraction(op, target))

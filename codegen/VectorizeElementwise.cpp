@@ -167,14 +167,9 @@ struct VectorizeElementwisePass : impl::VectorizeElementwiseBase<VectorizeElemen
     TargetVectorShape target{vectorBits, vectorRegisters};
     if (target.lanes() < 2)
       return;
-    // Kernels at the top level and in loops over row chunks; kernels inside
-    // recurrences stay scalar (see kiln-tile-and-vectorize).
     SmallVector<std::pair<linalg::GenericOp, int64_t>> candidates;
     func.walk([&](linalg::GenericOp generic) {
-      Operation *parent = generic->getParentOp();
-      if (parent != func.getOperation() &&
-          !(isa<scf::ForOp>(parent) && parent->hasAttr(kRowChunksAttrName) &&
-            parent->getParentOp() == func.getOperation()))
+      if (!isTileableKernel(generic))
         return;
       if (int64_t width = getVectorTileWidth(generic, target))
         candidates.emplace_back(generic, width);
