@@ -230,7 +230,10 @@ std::optional<Value> getBroadcastSource(linalg::GenericOp generic) {
 /// and kiln-pack-matmul-weights), produces it again directly in the
 /// accumulator's shape. Tiling can then fuse it into each tile, where it
 /// becomes the registers' first value instead of a pass over memory that
-/// the tile reads back. Returns the new producer, or null.
+/// the tile reads back. The rebuilt start value takes the kernel's
+/// location: the one it replaces may be shared (CSE merges equal biases of
+/// several convolutions, and their locations). Returns the new producer, or
+/// null.
 Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
   OpOperand *init = op.getDpsInitOperand(0);
   Value source = init->get();
@@ -261,7 +264,7 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
       return fill;
     Value empty = rewriter.create<tensor::EmptyOp>(loc, initType.getShape(),
                                                    initType.getElementType());
-    auto newFill = rewriter.create<linalg::FillOp>(fill.getLoc(), fill.getInputs()[0], empty);
+    auto newFill = rewriter.create<linalg::FillOp>(loc, fill.getInputs()[0], empty);
     rewriter.modifyOpInPlace(op, [&] { init->set(newFill.getResult(0)); });
     return newFill;
   }
@@ -275,6 +278,7 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
     if (generic->hasOneUse())
       return generic;
     Operation *copy = rewriter.clone(*generic);
+    copy->setLoc(loc);
     rewriter.modifyOpInPlace(op, [&] { init->set(copy->getResult(0)); });
     return copy;
   }
@@ -319,7 +323,7 @@ Operation *rebuildInitInShape(RewriterBase &rewriter, linalg::LinalgOp op) {
       rewriter.create<tensor::EmptyOp>(loc, initType.getShape(), initType.getElementType());
   SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
   auto rebuilt = rewriter.create<linalg::GenericOp>(
-      generic.getLoc(), TypeRange{initType}, inputs, ValueRange{empty}, maps, iterators);
+      loc, TypeRange{initType}, inputs, ValueRange{empty}, maps, iterators);
   rewriter.cloneRegionBefore(generic.getRegion(), rebuilt.getRegion(), rebuilt.getRegion().end());
   rewriter.modifyOpInPlace(op, [&] { init->set(rebuilt.getResult(0)); });
   return rebuilt;
