@@ -387,6 +387,31 @@ Value reshapeTo(OpBuilder &builder, Location loc, Value value, ArrayRef<int64_t>
   return value;
 }
 
+/// The end of `value`'s chain of single-use reshapes (collapse and expand
+/// shape): the same elements in the shape their user reads them; `value`
+/// itself when no reshape follows it.
+Value followReshapes(Value value) {
+  while (value.hasOneUse() &&
+         isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(*value.user_begin()))
+    value = value.user_begin()->getResult(0);
+  return value;
+}
+
+/// The elementwise consumer of a product seen through reshapes (see
+/// getFusibleEpilogue), when its result is an image padded for the next
+/// convolution: that image's width. 0 otherwise.
+int64_t getPaddedEpilogueWidth(Value result) {
+  Value reshaped = followReshapes(result);
+  linalg::GenericOp consumer = reshaped != result ? getFusibleEpilogue(reshaped) : nullptr;
+  if (!consumer)
+    return 0;
+  auto imageType = cast<RankedTensorType>(consumer->getResult(0).getType());
+  if (imageType.getRank() != 4 ||
+      llvm::none_of(consumer->getUsers(), [](Operation *user) { return isa<tensor::PadOp>(user); }))
+    return 0;
+  return imageType.getDimSize(2);
+}
+
 /// A matrix product's result reaches its activation through reshapes (the
 /// conv-as-GEMM's [pixels][panel][column] view back to NHWC): restates the
 /// activation in the product's shape, so that it consumes the product
@@ -398,10 +423,7 @@ Value reshapeTo(OpBuilder &builder, Location loc, Value value, ArrayRef<int64_t>
 /// interior, which the product's [pixels][panel][column] tiles could not.
 void alignEpilogueWithKernel(RewriterBase &rewriter, linalg::LinalgOp op, int64_t tileRows) {
   Value result = op->getResult(0);
-  Value reshaped = result;
-  while (reshaped.hasOneUse() &&
-         isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(*reshaped.user_begin()))
-    reshaped = reshaped.user_begin()->getResult(0);
+  Value reshaped = followReshapes(result);
   if (reshaped == result)
     return;
   linalg::GenericOp consumer = getFusibleEpilogue(reshaped);
@@ -410,12 +432,12 @@ void alignEpilogueWithKernel(RewriterBase &rewriter, linalg::LinalgOp op, int64_
   // A padded epilogue is taken only when the tiles can then be written
   // into the padded image (writeTilesInImageLayout): products in their
   // packed [pixels][panel][column] form, image rows a multiple of the tile.
-  bool padded = llvm::any_of(consumer->getUsers(),
-                             [](Operation *user) { return isa<tensor::PadOp>(user); });
-  auto imageType = cast<RankedTensorType>(consumer->getResult(0).getType());
-  if (padded && (!tileRows || cast<RankedTensorType>(result.getType()).getRank() != 3 ||
-                 imageType.getRank() != 4 || imageType.getDimSize(2) % tileRows != 0))
-    return;
+  if (llvm::any_of(consumer->getUsers(), [](Operation *user) { return isa<tensor::PadOp>(user); })) {
+    int64_t width = getPaddedEpilogueWidth(result);
+    if (!tileRows || cast<RankedTensorType>(result.getType()).getRank() != 3 || !width ||
+        width % tileRows != 0)
+      return;
+  }
   ArrayRef<int64_t> shape = cast<RankedTensorType>(result.getType()).getShape();
   MLIRContext *context = rewriter.getContext();
   Location loc = consumer.getLoc();
@@ -461,10 +483,7 @@ Value getPaddedImageView(Value result) {
   auto type = dyn_cast<RankedTensorType>(result.getType());
   if (!type || type.getRank() != 3 || !type.hasStaticShape())
     return nullptr;
-  Value view = result;
-  while (view.hasOneUse() &&
-         isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(*view.user_begin()))
-    view = view.user_begin()->getResult(0);
+  Value view = followReshapes(result);
   auto image = dyn_cast<RankedTensorType>(view.getType());
   if (view == result || !image || image.getRank() != 4 || image.getDimSize(0) != 1 ||
       image.getDimSize(1) * image.getDimSize(2) != type.getDimSize(0) ||
@@ -507,15 +526,24 @@ void writeTilesInImageLayout(RewriterBase &rewriter, scf::ForallOp loop) {
     std::optional<int64_t> step = getConstantIntValue(loop.getMixedStep()[index]);
     return lower && step && *lower == 0 && *step % sizes[0] == 0;
   };
+  // The tile itself is [rows][1][columns] or, rank-reduced, [rows][columns]:
+  // the two forms rewritten below.
+  auto isTileType = [&](Type type, int64_t rows) {
+    auto tile = cast<RankedTensorType>(type);
+    return tile.getShape() == ArrayRef<int64_t>{rows, 1, columns} ||
+           tile.getShape() == ArrayRef<int64_t>{rows, columns};
+  };
   tensor::ParallelInsertSliceOp insert;
   SmallVector<tensor::ExtractSliceOp> extracts;
   for (OpOperand &use : output.getUses()) {
     if (auto slice = dyn_cast<tensor::ExtractSliceOp>(use.getOwner())) {
-      if (!isSupportedSlice(slice))
+      if (!isSupportedSlice(slice) ||
+          !isTileType(slice.getResultType(), slice.getStaticSizes()[0]))
         return;
       extracts.push_back(slice);
     } else if (auto parallel = dyn_cast<tensor::ParallelInsertSliceOp>(use.getOwner())) {
-      if (insert || parallel.getDest() != output || !isSupportedSlice(parallel))
+      if (insert || parallel.getDest() != output || !isSupportedSlice(parallel) ||
+          !isTileType(parallel.getSourceType(), parallel.getStaticSizes()[0]))
         return;
       insert = parallel;
     } else {
@@ -565,8 +593,6 @@ void writeTilesInImageLayout(RewriterBase &rewriter, scf::ForallOp loop) {
     if (slice.getResultType().getRank() == 3)
       tile = rewriter.create<tensor::ExpandShapeOp>(loc, slice.getResultType(), tile,
                                                     rowsAndColumns);
-    else if (slice.getResultType() != rowType)
-      return; // Unreachable: the slice's shape was checked.
     rewriter.replaceOp(slice, tile);
   }
   rewriter.setInsertionPoint(loop.getTerminator());
@@ -635,10 +661,7 @@ void writeChunkInPlace(RewriterBase &rewriter, scf::ForallOp loop) {
   if (!chunks || !chunks->hasAttr(kRowChunksAttrName) || loop->getNumResults() != 1 ||
       !loop.getOutputs()[0].getDefiningOp<tensor::EmptyOp>())
     return;
-  Value chunk = loop->getResult(0);
-  while (chunk.hasOneUse() &&
-         isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(*chunk.user_begin()))
-    chunk = chunk.user_begin()->getResult(0);
+  Value chunk = followReshapes(loop->getResult(0));
   if (!chunk.hasOneUse())
     return;
   auto insert = dyn_cast<tensor::InsertSliceOp>(*chunk.user_begin());
@@ -673,24 +696,10 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
   // A product whose activation is padded for the next convolution writes
   // whole tiles into image rows: its tile rows must divide the image width.
   int64_t tileRows = plan.convolution ? 0 : plan.parallelTile[plan.rowLoop];
-  if (tileRows > 0 && !plan.convolution) {
-    Operation *user = op->getResult(0).hasOneUse() ? *op->getResult(0).user_begin() : nullptr;
-    Value chainEnd = op->getResult(0);
-    while (user && isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user)) {
-      chainEnd = user->getResult(0);
-      user = chainEnd.hasOneUse() ? *chainEnd.user_begin() : nullptr;
-    }
-    linalg::GenericOp consumer = chainEnd != op->getResult(0) ? getFusibleEpilogue(chainEnd)
-                                                                : nullptr;
-    auto imageType = consumer ? cast<RankedTensorType>(consumer->getResult(0).getType())
-                              : RankedTensorType();
-    if (imageType && imageType.getRank() == 4 &&
-        llvm::any_of(consumer->getUsers(), [](Operation *u) { return isa<tensor::PadOp>(u); })) {
-      int64_t width = imageType.getDimSize(2);
-      while (tileRows > 1 && width % tileRows != 0)
-        --tileRows;
-      plan.parallelTile[plan.rowLoop] = tileRows;
-    }
+  if (int64_t width = tileRows ? getPaddedEpilogueWidth(op->getResult(0)) : 0) {
+    while (tileRows > 1 && width % tileRows != 0)
+      --tileRows;
+    plan.parallelTile[plan.rowLoop] = tileRows;
   }
   alignEpilogueWithKernel(rewriter, op, tileRows);
   Operation *initProducer = rebuildInitInShape(rewriter, op);
