@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/Passes.h"
+#include "codegen/RowFusion.h"
 #include "codegen/TileUnitLoops.h"
 #include "codegen/TileShapes.h"
 
@@ -44,13 +45,6 @@ constexpr int64_t kMaxRowElements = 4096;
 /// the scalar loops than made into one tiny vector per row.
 constexpr int64_t kMinRowElements = 4;
 
-int64_t getVolume(ArrayRef<int64_t> sizes) {
-  int64_t volume = 1;
-  for (int64_t size : sizes)
-    volume *= size;
-  return volume;
-}
-
 /// Whether one row of `generic` can be computed in vector registers: f32
 /// operands of static shape, one result written through a projected
 /// permutation, arithmetic and math only, at most one reduction loop and
@@ -86,51 +80,6 @@ bool isRowKernel(linalg::GenericOp generic) {
   return succeeded(linalg::vectorizeOpPrecondition(generic));
 }
 
-/// `map` (an operand's indexing map) restated to read the source of
-/// `expand` when the expansion only inserts unit dimensions (a reduction's
-/// kept dimension, `1x32` to `1x32x1`), or a null map. Tiling fuses
-/// producers through slices only, not through reshapes.
-AffineMap readThroughUnitExpansion(tensor::ExpandShapeOp expand, AffineMap map) {
-  RankedTensorType sourceType = expand.getSrcType();
-  RankedTensorType resultType = expand.getResultType();
-  if (!sourceType.hasStaticShape() || !resultType.hasStaticShape())
-    return AffineMap();
-  SmallVector<AffineExpr> results;
-  for (auto [sourceDim, group] : llvm::enumerate(expand.getReassociationIndices())) {
-    int64_t size = sourceType.getDimSize(sourceDim);
-    std::optional<int64_t> kept;
-    for (int64_t dim : group) {
-      int64_t expandedSize = resultType.getDimSize(dim);
-      if (expandedSize == 1 && (size != 1 || kept))
-        continue; // An inserted unit dimension.
-      if (kept || expandedSize != size)
-        return AffineMap();
-      kept = dim;
-    }
-    if (!kept)
-      return AffineMap();
-    results.push_back(map.getResult(*kept));
-  }
-  return AffineMap::get(map.getNumDims(), map.getNumSymbols(), results, map.getContext());
-}
-
-/// The loop tile of `producer` that computes the part of its result a
-/// consumer tile of `consumerTile` loops reads through `readMap`: the read
-/// slice's sizes on the result's loops, whole ranges on the others.
-SmallVector<int64_t> getProducerTile(AffineMap readMap, ArrayRef<int64_t> consumerTile,
-                                     linalg::GenericOp producer) {
-  SmallVector<int64_t> sliceSizes;
-  for (AffineExpr result : readMap.getResults()) {
-    auto dim = dyn_cast<AffineDimExpr>(result);
-    sliceSizes.push_back(dim ? consumerTile[dim.getPosition()] : 1);
-  }
-  SmallVector<int64_t> tile = producer.getStaticLoopRanges();
-  AffineMap resultMap = producer.getMatchingIndexingMap(producer.getDpsInitOperand(0));
-  for (auto [index, result] : llvm::enumerate(resultMap.getResults()))
-    tile[cast<AffineDimExpr>(result).getPosition()] = sliceSizes[index];
-  return tile;
-}
-
 /// Whether a tile of `producer` of `tile` loops is one row of it: one
 /// iteration of every loop but the innermost, and no more than its share of
 /// the work when every one of `rows` rows computes one (a reduction across
@@ -152,7 +101,7 @@ bool isOneRow(linalg::GenericOp producer, ArrayRef<int64_t> tile, int64_t rows) 
 struct RowChain {
   linalg::GenericOp root;
   SetVector<Operation *> producers;
-  SmallVector<std::pair<OpOperand *, AffineMap>> reshapedReads;
+  SmallVector<ReshapedRead> reshapedReads;
 };
 
 /// Collects the kernels that one row of `root` needs, skipping `rejected`
@@ -329,46 +278,21 @@ LogicalResult vectorizeRowTile(RewriterBase &rewriter, linalg::LinalgOp tile) {
   return linalg::vectorize(rewriter, tile);
 }
 
-/// Whether `op` only fills its output with one value: a `linalg.fill`, or
-/// the generic that reshape propagation makes of one. Cheap to compute
-/// again in each row, whoever else uses it.
-bool isFill(Operation *op) {
-  if (isa<linalg::FillOp>(op))
-    return true;
-  auto generic = dyn_cast<linalg::GenericOp>(op);
-  if (!generic || generic.getNumDpsInputs() != 0 || generic.getNumDpsInits() != 1 ||
-      generic.getBody()->getOperations().size() != 1)
-    return false;
-  Value yielded = generic.getBody()->getTerminator()->getOperand(0);
-  return yielded.getParentBlock() != generic.getBody();
-}
-
 /// Tiles the chain's final kernel by rows, fuses the chain into the row
 /// loop, and vectorizes what one row computes.
 LogicalResult fuseRowChain(RewriterBase &rewriter, const RowChain &chain,
                            const TargetVectorShape &target) {
   linalg::GenericOp root = chain.root;
-  for (const auto &[operand, readMap] : chain.reshapedReads) {
-    OpOperand *read = operand;
-    auto expand = operand->get().getDefiningOp<tensor::ExpandShapeOp>();
-    if (!expand)
-      continue; // Recorded twice (a consumer reached by two paths).
-    auto consumer = cast<linalg::GenericOp>(operand->getOwner());
-    SmallVector<AffineMap> maps = consumer.getIndexingMapsArray();
-    maps[read->getOperandNumber()] = readMap;
-    rewriter.modifyOpInPlace(consumer, [&] {
-      read->set(expand.getSrc());
-      consumer.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
-    });
-    if (expand->use_empty())
-      rewriter.eraseOp(expand);
-  }
+  readReshapedSources(rewriter, chain.reshapedReads);
 
   SmallVector<OpFoldResult> tileSizes(root.getNumLoops(), rewriter.getIndexAttr(1));
   tileSizes.back() = rewriter.getIndexAttr(0); // The whole row.
   scf::SCFTilingOptions tiling;
   tiling.setTileSizes(tileSizes);
-  tiling.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  // Inside a parallel loop (a fused attention's block of rows), the rows
+  // of the block are a sequential loop.
+  tiling.setLoopType(isInParallelTile(root) ? scf::SCFTilingOptions::LoopType::ForOp
+                                            : scf::SCFTilingOptions::LoopType::ForallOp);
   scf::SCFTileAndFuseOptions options;
   options.setTilingOptions(tiling);
   // Start values of the reductions are fused too: they become the
@@ -386,23 +310,15 @@ LogicalResult fuseRowChain(RewriterBase &rewriter, const RowChain &chain,
   rewriter.eraseOp(root);
   SmallVector<Operation *> untiled(chain.producers.begin(), chain.producers.end());
   llvm::append_range(untiled, tiles->fusedProducers);
-  for (bool erased = true; erased;) {
-    erased = false;
-    for (Operation *&op : untiled)
-      if (op && op->use_empty()) {
-        rewriter.eraseOp(op);
-        op = nullptr;
-        erased = true;
-      }
-  }
+  eraseUnusedOps(rewriter, untiled);
 
-  auto loop = cast<scf::ForallOp>(tiles->loops.front().getOperation());
+  Operation *loop = tiles->loops.front().getOperation();
   // A kernel two others read (the mean, read by the variance and the final
   // kernel) was fused once per reader, on the same slice: computed once.
   DominanceInfo dominance;
   eliminateCommonSubExpressions(rewriter, dominance, loop);
   SmallVector<linalg::LinalgOp> rowTiles;
-  loop.getBody()->walk([&](linalg::LinalgOp op) { rowTiles.push_back(op); });
+  loop->walk([&](linalg::LinalgOp op) { rowTiles.push_back(op); });
   for (linalg::LinalgOp rowTile : rowTiles)
     if (failed(vectorizeRowTile(rewriter, rowTile)))
       return rowTile->emitError("could not vectorize this row of a normalization");
@@ -431,11 +347,13 @@ struct FuseRowReductionsPass : impl::FuseRowReductionsBase<FuseRowReductionsPass
     TargetVectorShape target{vectorBits, vectorRegisters};
     if (target.lanes() < 2)
       return; // Scalar target: nothing to gain from rows in registers.
-    // Kernels at the top level only; recurrences keep their loops (see
-    // kiln-tile-and-vectorize).
+    // Kernels at the top level and in fused attention tiles only;
+    // recurrences keep their loops (see kiln-tile-and-vectorize).
     SmallVector<linalg::GenericOp> candidates;
-    for (Block &block : func.getBody())
-      llvm::append_range(candidates, block.getOps<linalg::GenericOp>());
+    func.walk([&](linalg::GenericOp generic) {
+      if (generic->getParentOp() == func.getOperation() || isInParallelTile(generic))
+        candidates.push_back(generic);
+    });
     // From the last kernel back: a normalization's final kernel comes after
     // the kernels of its chain, which it absorbs.
     DenseSet<Operation *> absorbed;

@@ -48,16 +48,28 @@ bool isAllocatedInside(Value value, Operation *loop) {
 }
 
 /// `value`, looking through scf.if results that both branches give the same
-/// value (a conditional in-place update, like Loop's guarded scan writes).
+/// value (a conditional in-place update, like Loop's guarded scan writes)
+/// and through the results of nested loops that update their buffer in
+/// place (a tiled kernel's loops over the columns and rows of a tile).
 Value lookThroughIfs(Value value) {
-  while (auto ifOp = value.getDefiningOp<scf::IfOp>()) {
-    if (ifOp.getElseRegion().empty())
+  while (true) {
+    if (auto ifOp = value.getDefiningOp<scf::IfOp>()) {
+      if (ifOp.getElseRegion().empty())
+        break;
+      unsigned index = cast<OpResult>(value).getResultNumber();
+      Value thenValue = ifOp.thenYield().getOperand(index);
+      if (thenValue != ifOp.elseYield().getOperand(index))
+        break;
+      value = thenValue;
+    } else if (auto forOp = value.getDefiningOp<scf::ForOp>()) {
+      unsigned index = cast<OpResult>(value).getResultNumber();
+      auto yield = cast<scf::YieldOp>(forOp.getBody()->getTerminator());
+      if (lookThroughIfs(yield.getOperand(index)) != forOp.getRegionIterArg(index))
+        break;
+      value = forOp.getInitArgs()[index];
+    } else {
       break;
-    unsigned index = cast<OpResult>(value).getResultNumber();
-    Value thenValue = ifOp.thenYield().getOperand(index);
-    if (thenValue != ifOp.elseYield().getOperand(index))
-      break;
-    value = thenValue;
+    }
   }
   return value;
 }

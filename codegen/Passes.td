@@ -247,6 +247,49 @@ def VectorizeElementwise : Pass<"kiln-vectorize-elementwise", "mlir::func::FuncO
   ];
 }
 
+def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
+  let summary = "Computes attention one block of query rows at a time: scores, softmax, values";
+  let description = [{
+    Scaled dot-product attention lowers to a product of the queries with
+    the transposed keys (the scores, heads x queries x keys), a softmax
+    along each score row (a maximum, exponentials, a sum, a division, with
+    any scaling or additive mask before it), and a product of the
+    probabilities with the values. Apart, the scores and the probabilities
+    are written to memory and read back, each the size of queries x keys
+    per head: 12 heads of 512 tokens make 12 MB of each, out of cache.
+
+    This pass recognizes that chain on the kernels: a matrix product whose
+    left operand comes, through f32 row kernels with at least one
+    reduction along the rows, from another matrix product. It tiles the
+    final product by head and block of query rows (an `scf.forall` marked
+    `kiln.fused_attention`) and fuses the whole chain into it, with an
+    elementwise kernel on the queries (the 1/sqrt(d) scaling). One
+    iteration computes its block's scores, their softmax and their
+    product with the values; the block's scores stay in L1 (at most 32 KB,
+    see chooseAttentionRowBlock) and live on the worker's stack
+    (kiln-plan-memory). kiln-tile-and-vectorize then register-tiles both
+    products inside the tile and kiln-fuse-row-reductions computes the
+    softmax row by row in vectors, both with sequential loops.
+
+    A chain qualifies when each of its kernels is needed by a block only
+    for the block's own rows (nothing is computed twice), is used nowhere
+    else (a model that also returns the probabilities keeps them), and the
+    rows have at most 4096 keys and a block of at least 4 query rows
+    divides the queries. Masks and keys that every block reads whole are
+    read from memory. Scalar targets are left alone.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Width in bits of the target's f32 vector registers">,
+    Option<"vectorRegisters", "vector-registers", "unsigned", /*default=*/"16",
+           "Number of vector registers">,
+  ];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect", "mlir::arith::ArithDialect"
+  ];
+}
+
 def FuseRowReductions : Pass<"kiln-fuse-row-reductions", "mlir::func::FuncOp"> {
   let summary = "Computes each row of a normalization in one loop iteration, in vectors";
   let description = [{
@@ -380,6 +423,13 @@ def PlanMemory : Pass<"kiln-plan-memory", "mlir::func::FuncOp"> {
     buffer that `scf.if` returns) count as uses of the buffer. The function gets
     `kiln.workspace_size` and `kiln.workspace_lower_bound`, the largest sum of
     sizes alive at one point, so the plan's quality is visible.
+
+    A buffer allocated inside a parallel loop (a fused attention block's
+    scores, see kiln-fuse-attention) needs one copy per iteration running
+    at the same time, which one static slot cannot give: it becomes a
+    `memref.alloca` on the stack of the worker that runs the iteration, in
+    a `memref.alloca_scope` around the loop's body so that every iteration
+    gives the space back. Such a buffer may be at most 256 KB.
   }];
   let dependentDialects = ["kiln::lowlevel::KilnDialect"];
 }
@@ -415,6 +465,21 @@ def FormParallelDispatch : Pass<"kiln-form-parallel-dispatch", "mlir::ModuleOp">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect",
                            "mlir::func::FuncDialect"];
+}
+
+def LowerAllocaScopes : Pass<"kiln-lower-alloca-scopes", "mlir::ModuleOp"> {
+  let summary = "Lowers memref.alloca_scope to a stack save and restore around its body";
+  let description = [{
+    kiln-plan-memory puts a buffer that each iteration of a parallel loop
+    allocates (a fused attention's scores) on the stack, in a
+    `memref.alloca_scope` around the iteration, so that each iteration
+    gives its stack space back. Upstream lowers the scope in
+    `finalize-memref-to-llvm`, after `convert-scf-to-cf`, but the scope's
+    body must stay one block and the loops inside it would split it. This
+    pass inlines each scope's body between `llvm.intr.stacksave` and
+    `llvm.intr.stackrestore` while the loops are still structured.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
 def LowerParallelDispatch : Pass<"kiln-lower-parallel-dispatch", "mlir::ModuleOp"> {

@@ -121,6 +121,8 @@ void addTilingPasses(OpPassManager &pm, const PipelineOptions &options) {
     pm.addNestedPass<func::FuncOp>(
         createPackMatmulWeights(withVectorShape<PackMatmulWeightsOptions>(options)));
     pm.addNestedPass<func::FuncOp>(
+        createFuseAttention(withVectorShape<FuseAttentionOptions>(options)));
+    pm.addNestedPass<func::FuncOp>(
         createTileAndVectorize(withVectorShape<TileAndVectorizeOptions>(options)));
     // Before the elementwise vectorizer, which would take a normalization's
     // final kernel on its own.
@@ -191,6 +193,7 @@ void addLLVMDialectPasses(OpPassManager &pm, const PipelineOptions &options) {
   }
   if (options.optLevel > 0)
     pm.addPass(createApproximateMath());
+  pm.addPass(createLowerAllocaScopes());
   // Vector transfers of whole tiles unroll to 1-D loads and stores.
   VectorTransferToSCFOptions transfers;
   transfers.enableFullUnroll(true);

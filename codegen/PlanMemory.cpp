@@ -54,6 +54,46 @@ int64_t getBufferBytes(MemRefType type) {
   return type.getNumElements() * elementBytes;
 }
 
+/// The most a parallel loop's iteration may allocate on its worker's stack
+/// (a fused attention's block of scores and probabilities).
+constexpr int64_t kMaxStackScratchBytes = 256 * 1024;
+
+/// A buffer that one iteration of a parallel loop allocates (a fused
+/// attention's scores) needs one copy per concurrent iteration, which a
+/// static workspace cannot give: it goes on the stack of the worker that
+/// runs the iteration, in an alloca scope around the loop body so that each
+/// iteration releases it.
+LogicalResult allocateOnStack(memref::AllocOp alloc, scf::ParallelOp loop,
+                              DenseMap<Operation *, memref::AllocaScopeOp> &scopes) {
+  MemRefType type = alloc.getType();
+  if (getBufferBytes(type) > kMaxStackScratchBytes)
+    return alloc.emitError() << "cannot place a buffer of " << getBufferBytes(type)
+                             << " bytes, allocated in each iteration of a parallel loop, on "
+                                "the stack (the limit is "
+                             << kMaxStackScratchBytes << ")";
+  memref::AllocaScopeOp &scope = scopes[loop];
+  Block *body = loop.getBody();
+  if (!scope) {
+    OpBuilder builder(body, body->begin());
+    scope = builder.create<memref::AllocaScopeOp>(loop.getLoc(), TypeRange());
+    Block *scopeBody = builder.createBlock(&scope.getBodyRegion());
+    // Everything but the loop's terminator moves into the scope.
+    scopeBody->getOperations().splice(scopeBody->end(), body->getOperations(),
+                                      std::next(Block::iterator(scope)),
+                                      Block::iterator(body->getTerminator()));
+    builder.setInsertionPointToEnd(scopeBody);
+    builder.create<memref::AllocaScopeReturnOp>(loop.getLoc());
+  }
+  OpBuilder builder(&scope.getBodyRegion().front(), scope.getBodyRegion().front().begin());
+  auto alloca = builder.create<memref::AllocaOp>(alloc.getLoc(), type, alloc.getAlignmentAttr());
+  alloc.getResult().replaceAllUsesWith(alloca.getResult());
+  for (Operation *user : llvm::make_early_inc_range(alloca->getUsers()))
+    if (isa<memref::DeallocOp>(user))
+      user->erase();
+  alloc.erase();
+  return success();
+}
+
 struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -69,6 +109,7 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
       position[&op] = static_cast<int64_t>(index);
 
     std::vector<PlannedBuffer> buffers;
+    DenseMap<Operation *, memref::AllocaScopeOp> stackScopes;
     bool failed = false;
     SmallVector<memref::AllocOp> allocs;
     func.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
@@ -81,6 +122,11 @@ struct PlanMemoryPass : impl::PlanMemoryBase<PlanMemoryPass> {
         continue;
       }
       Operation *top = body.findAncestorOpInBlock(*alloc);
+      if (auto parallel = alloc->getParentOfType<scf::ParallelOp>()) {
+        if (mlir::failed(allocateOnStack(alloc, parallel, stackScopes)))
+          failed = true;
+        continue;
+      }
       if (top != alloc) {
         // Branches and sequential loops run one body at a time and, after
         // kiln-loop-buffers-in-place, no iteration's buffer outlives it, so

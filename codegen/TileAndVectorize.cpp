@@ -706,7 +706,8 @@ LogicalResult tileAndVectorizeContraction(RewriterBase &rewriter, linalg::Linalg
   rewriter.setInsertionPoint(op);
   scf::SCFTilingOptions outer;
   outer.setTileSizes(asIndexAttrs(context, plan.parallelTile));
-  outer.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  outer.setLoopType(isInParallelTile(op) ? scf::SCFTilingOptions::LoopType::ForOp
+                                          : scf::SCFTilingOptions::LoopType::ForallOp);
   if (!plan.interchange.empty())
     outer.setInterchange(plan.interchange);
   scf::SCFTileAndFuseOptions fusion;

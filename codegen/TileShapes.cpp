@@ -43,4 +43,29 @@ RegisterTile chooseMatmulRegisterTile(int64_t m, int64_t n, const TargetVectorSh
   return {rows, columns};
 }
 
+int64_t chooseAttentionRowBlock(int64_t batches, int64_t queries, int64_t keys) {
+  constexpr int64_t kScoreTileBytes = 32 * 1024;
+  constexpr int64_t kMinIterations = 4;
+  constexpr int64_t kRegisterRows = 8;
+  if (batches < 1 || queries < 1 || keys < 1 || keys > kMaxAttentionKeys)
+    return 0;
+  int64_t maxRows = std::min(queries, kScoreTileBytes / (keys * int64_t(sizeof(float))));
+  auto largestDivisorUpTo = [&](int64_t limit) {
+    for (int64_t rows = limit; rows >= 1; --rows)
+      if (queries % rows == 0)
+        return rows;
+    return int64_t(1);
+  };
+  int64_t rows = largestDivisorUpTo(maxRows);
+  // Fewer, larger blocks than threads could use: split them while a block
+  // keeps a whole register tile of rows.
+  while (batches * (queries / rows) < kMinIterations && rows > kRegisterRows) {
+    int64_t smaller = largestDivisorUpTo(rows - 1);
+    if (smaller < kRegisterRows)
+      break;
+    rows = smaller;
+  }
+  return rows >= std::min<int64_t>(4, queries) ? rows : 0;
+}
+
 } // namespace kiln::codegen

@@ -35,6 +35,20 @@ struct RegisterTile {
 /// (or of half of it).
 RegisterTile chooseMatmulRegisterTile(int64_t m, int64_t n, const TargetVectorShape &target);
 
+/// Largest score row a fused attention tile takes (kiln-fuse-attention):
+/// longer rows would not stay in L1 between the softmax's passes.
+inline constexpr int64_t kMaxAttentionKeys = 4096;
+
+/// The query rows one iteration of a fused attention kernel computes, for
+/// `batches` independent heads of `queries` x `keys` scores: a divisor of
+/// `queries` whose score tile (rows x keys floats) fits in 32 KB, so that
+/// the scores and the probabilities stay in L1 between the two products,
+/// and small enough to leave at least four iterations to share among
+/// threads while it stays a whole register tile (8 rows). Returns 0 when
+/// no block of at least min(4, queries) rows fits or the rows are longer
+/// than kMaxAttentionKeys: the attention is then left unfused.
+int64_t chooseAttentionRowBlock(int64_t batches, int64_t queries, int64_t keys);
+
 } // namespace kiln::codegen
 
 #endif // KILN_CODEGEN_TILESHAPES_H

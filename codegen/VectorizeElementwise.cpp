@@ -140,7 +140,8 @@ LogicalResult vectorizeElementwise(RewriterBase &rewriter, linalg::GenericOp gen
   tileSizes.back() = rewriter.getIndexAttr(width);
   scf::SCFTilingOptions options;
   options.setTileSizes(tileSizes);
-  options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+  options.setLoopType(isInParallelTile(generic) ? scf::SCFTilingOptions::LoopType::ForOp
+                                                 : scf::SCFTilingOptions::LoopType::ForallOp);
   rewriter.setInsertionPoint(generic);
   FailureOr<scf::SCFTilingResult> tiles =
       scf::tileUsingSCF(rewriter, cast<TilingInterface>(generic.getOperation()), options);

@@ -3,7 +3,7 @@
 
 Usage: export_models.py OUTDIR [NAME ...] [--opset N]
 
-Models: resnet18, resnet50, mobilenet_v2, bert_encoder, lstm, mlp_embedding, and
+Models: resnet18, resnet50, mobilenet_v2, bert_encoder, bert_long, lstm, mlp_embedding, and
 tv_<arch> for any torchvision classification architecture (e.g. tv_swin_t).
 Each is written as OUTDIR/NAME.onnx (or NAME-opsetN.onnx when --opset is given).
 """
@@ -73,6 +73,11 @@ def build(name):
         return torchvision.models.mobilenet_v2(), (torch.randn(1, 3, 224, 224),), ["input"]
     if name == "bert_encoder":
         return BertEncoder(), (torch.randint(0, 1000, (1, 32)),), ["input_ids"]
+    if name == "bert_long":
+        # Longer rows than bert_encoder: 4 heads of 256 x 256 scores (256 KB
+        # each), where fused attention keeps the scores in L1.
+        return (BertEncoder(hidden=256, heads=4, seq=256),
+                (torch.randint(0, 1000, (1, 256)),), ["input_ids"])
     if name == "lstm":
         return LSTMModel(), (torch.randn(1, 10, 16),), ["x"]
     if name == "mlp_embedding":

@@ -55,14 +55,39 @@ func.func @branch_result(%c: i1, %x: memref<64xf32>, %y: memref<64xf32>) {
 // -----
 
 // Iterations of a parallel loop run at once; one slot cannot serve them.
+// Each iteration's buffer goes on its worker's stack, in a scope that gives
+// it back at the end of the iteration.
+// CHECK-LABEL: func.func @parallel
+// CHECK-SAME: kiln.workspace_size = 0
+// CHECK: scf.parallel
+// CHECK-NEXT: memref.alloca_scope {
+// CHECK-NEXT: %[[T:.*]] = memref.alloca() : memref<64xf32>
+// CHECK-NEXT: linalg.copy ins(%{{.*}} : memref<64xf32>) outs(%[[T]] : memref<64xf32>)
+// CHECK-NOT: memref.dealloc
+// CHECK: }
 func.func @parallel(%x: memref<64xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c4 = arith.constant 4 : index
   scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
-    // expected-error @+1 {{cannot plan an allocation nested in scf.parallel}}
     %t = memref.alloc() : memref<64xf32>
     linalg.copy ins(%x : memref<64xf32>) outs(%t : memref<64xf32>)
+    memref.dealloc %t : memref<64xf32>
+  }
+  return
+}
+
+// -----
+
+// Too big for a worker's stack.
+func.func @parallel_too_big(%x: memref<128x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
+    // expected-error @+1 {{cannot place a buffer of 524288 bytes, allocated in each iteration of a parallel loop, on the stack (the limit is 262144)}}
+    %t = memref.alloc() : memref<128x1024xf32>
+    linalg.copy ins(%x : memref<128x1024xf32>) outs(%t : memref<128x1024xf32>)
   }
   return
 }
