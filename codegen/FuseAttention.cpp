@@ -233,7 +233,9 @@ LogicalResult fuseAttention(RewriterBase &rewriter, Attention &attention) {
   // (CSE): the output gets its own, so that its start value is computed in
   // the tile and the loop's result is a fresh tensor.
   OpOperand *init = output.getDpsInitOperand(0);
+  SmallVector<Operation *> untiled(attention.fused.begin(), attention.fused.end());
   if (auto fill = init->get().getDefiningOp<linalg::FillOp>()) {
+    untiled.push_back(fill);
     rewriter.setInsertionPoint(output);
     auto type = cast<RankedTensorType>(init->get().getType());
     Value empty = rewriter.create<tensor::EmptyOp>(output.getLoc(), type.getShape(),
@@ -266,7 +268,6 @@ LogicalResult fuseAttention(RewriterBase &rewriter, Attention &attention) {
   rewriter.replaceAllUsesWith(output->getResult(0),
                               tiles->replacements.lookup(output->getResult(0)));
   rewriter.eraseOp(output);
-  SmallVector<Operation *> untiled(attention.fused.begin(), attention.fused.end());
   llvm::append_range(untiled, tiles->fusedProducers);
   Operation *loop = tiles->loops.front().getOperation();
   // Fusion leaves the slices it fused behind, still reading the originals.

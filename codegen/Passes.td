@@ -265,8 +265,8 @@ def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
     `kiln.fused_attention`) and fuses the whole chain into it, with an
     elementwise kernel on the queries (the 1/sqrt(d) scaling). One
     iteration computes its block's scores, their softmax and their
-    product with the values; the block's scores stay in L1 (at most 32 KB,
-    see chooseAttentionRowBlock) and live on the worker's stack
+    product with the values; the block's scores (at most 64 KB, see
+    chooseAttentionRowBlock) stay in cache and live on the worker's stack
     (kiln-plan-memory). kiln-tile-and-vectorize then register-tiles both
     products inside the tile and kiln-fuse-row-reductions computes the
     softmax row by row in vectors, both with sequential loops.

@@ -44,7 +44,7 @@ RegisterTile chooseMatmulRegisterTile(int64_t m, int64_t n, const TargetVectorSh
 }
 
 int64_t chooseAttentionRowBlock(int64_t batches, int64_t queries, int64_t keys) {
-  constexpr int64_t kScoreTileBytes = 32 * 1024;
+  constexpr int64_t kScoreTileBytes = 64 * 1024;
   constexpr int64_t kMinIterations = 4;
   constexpr int64_t kRegisterRows = 8;
   if (batches < 1 || queries < 1 || keys < 1 || keys > kMaxAttentionKeys)

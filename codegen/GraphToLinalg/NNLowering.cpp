@@ -338,9 +338,20 @@ Value createSoftmax(OpBuilder &b, Location loc, Value input, RankedTensorType ty
                                  ValueRange acc) -> SmallVector<Value> {
                                 return {nested.create<arith::AddFOp>(nestedLoc, in[0], acc[0])};
                               })[0];
+  // One division per row and a multiplication per element: a vector
+  // division costs several multiplications, and LLVM may not make this
+  // change itself (it rounds differently, by at most one unit in the last
+  // place).
+  Value one = createScalarConstant(b, loc, elementType, 1);
+  Value reciprocal = createElementwiseGeneric(
+      b, loc, cast<RankedTensorType>(sum.getType()), {sum},
+      [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        return nested.create<arith::DivFOp>(nestedLoc, one, args[0]).getResult();
+      });
   return createElementwiseGeneric(
-      b, loc, type, {exps, sum}, [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
-        return nested.create<arith::DivFOp>(nestedLoc, args[0], args[1]).getResult();
+      b, loc, type, {exps, reciprocal},
+      [](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        return nested.create<arith::MulFOp>(nestedLoc, args[0], args[1]).getResult();
       });
 }
 
