@@ -3,8 +3,9 @@
 
 Usage: export_models.py OUTDIR [NAME ...] [--opset N]
 
-Models: resnet18, resnet50, mobilenet_v2, bert_encoder, bert_long, lstm, mlp_embedding, and
-tv_<arch> for any torchvision classification architecture (e.g. tv_swin_t).
+Models: resnet18, resnet50, mobilenet_v2, bert_encoder, bert_long, lstm, mlp_embedding,
+sdpa_<heads>x<tokens>x<features> (attention alone, e.g. sdpa_4x1024x64), and tv_<arch> for
+any torchvision classification architecture (e.g. tv_swin_t).
 Each is written as OUTDIR/NAME.onnx (or NAME-opsetN.onnx when --opset is given).
 """
 import argparse
@@ -35,6 +36,14 @@ class BertEncoder(nn.Module):
         x = self.tokens(input_ids) + self.positions(self.position_ids)
         x = self.encoder(self.norm(x))
         return torch.tanh(self.pooler(x[:, 0]))
+
+
+class ScaledDotProductAttention(nn.Module):
+    """softmax(q k^T / sqrt(d)) v, as transformer layers write it out."""
+
+    def forward(self, q, k, v):
+        scores = q @ k.transpose(-1, -2) / float(q.shape[-1]) ** 0.5
+        return torch.softmax(scores, dim=-1) @ v
 
 
 class LSTMModel(nn.Module):
@@ -83,6 +92,12 @@ def build(name):
     if name == "mlp_embedding":
         return (MLPWithEmbedding(), (torch.randint(0, 500, (2, 4)), torch.randn(2, 13)),
                 ["ids", "dense"])
+    if name.startswith("sdpa_"):
+        # Scaled dot-product attention alone, sdpa_<heads>x<tokens>x<features>:
+        # queries, keys and values as inputs [1, heads, tokens, features].
+        heads, tokens, features = (int(v) for v in name[5:].split("x"))
+        inputs = tuple(torch.randn(1, heads, tokens, features) for _ in range(3))
+        return ScaledDotProductAttention(), inputs, ["q", "k", "v"]
     if name.startswith("tv_"):
         # Any torchvision classification architecture, random weights.
         import torchvision
