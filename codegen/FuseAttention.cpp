@@ -17,6 +17,7 @@
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/Utils/Utils.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -223,12 +224,55 @@ std::optional<Attention> findAttention(linalg::LinalgOp output) {
   return attention;
 }
 
+/// The keys as the scores product reads them ([..., features, keys], a
+/// register tile reading one panel of columns from every feature row):
+/// rows a multiple of 1 KB apart fall into a few of L1's 64 sets (4 KB
+/// apart, all into one), and the panel's rows evict each other before the
+/// next block of query rows reads them again. Padding each row by one cache
+/// line spreads them over the sets; the rows are copied once, where the
+/// products read them once per block of query rows.
+void padKeyRows(RewriterBase &rewriter, linalg::LinalgOp scores) {
+  std::optional<linalg::ContractionDimensions> dims = getMatrixProductDims(scores);
+  if (!dims)
+    return;
+  OpOperand *keys = nullptr;
+  for (OpOperand *input : scores.getDpsInputOperands()) {
+    AffineMap map = scores.getMatchingIndexingMap(input);
+    if (map.isFunctionOfDim(dims->n.front()) && !map.isFunctionOfDim(dims->m.front()))
+      keys = input;
+  }
+  if (!keys)
+    return;
+  AffineMap map = scores.getMatchingIndexingMap(keys);
+  auto type = dyn_cast<RankedTensorType>(keys->get().getType());
+  constexpr int64_t kCacheLineFloats = 16;
+  if (!type || !type.hasStaticShape() || !type.getElementType().isF32() ||
+      map.getNumResults() == 0 ||
+      map.getResults().back() != getAffineDimExpr(dims->n.front(), scores->getContext()) ||
+      (type.getShape().back() * 4) % 1024 != 0)
+    return;
+  Location loc = scores.getLoc();
+  rewriter.setInsertionPoint(scores);
+  SmallVector<int64_t> paddedShape(type.getShape());
+  paddedShape.back() += kCacheLineFloats;
+  Value zero = rewriter.create<arith::ConstantOp>(loc, rewriter.getF32FloatAttr(0.0f));
+  Value padded = tensor::createPadHighOp(RankedTensorType::get(paddedShape, type.getElementType()),
+                                         keys->get(), zero, /*nofold=*/true, loc, rewriter);
+  SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> sizes, strides(type.getRank(), rewriter.getIndexAttr(1));
+  for (int64_t size : type.getShape())
+    sizes.push_back(rewriter.getIndexAttr(size));
+  Value rows = rewriter.create<tensor::ExtractSliceOp>(loc, type, padded, offsets, sizes, strides);
+  rewriter.modifyOpInPlace(scores, [&] { keys->set(rows); });
+}
+
 /// Tiles the output product by (head, block of query rows) into an
 /// `scf.forall` marked kFusedAttentionAttrName and fuses the attention's
 /// kernels into it.
 LogicalResult fuseAttention(RewriterBase &rewriter, Attention &attention) {
   linalg::LinalgOp output = attention.output;
   readReshapedSources(rewriter, attention.reshapedReads);
+  padKeyRows(rewriter, attention.scores);
   // The scores and the output usually share one zero-filled start tensor
   // (CSE): the output gets its own, so that its start value is computed in
   // the tile and the loop's result is a fresh tensor.

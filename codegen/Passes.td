@@ -269,7 +269,11 @@ def FuseAttention : Pass<"kiln-fuse-attention", "mlir::func::FuncOp"> {
     chooseAttentionRowBlock) stay in cache and live on the worker's stack
     (kiln-plan-memory). kiln-tile-and-vectorize then register-tiles both
     products inside the tile and kiln-fuse-row-reductions computes the
-    softmax row by row in vectors, both with sequential loops.
+    softmax row by row in vectors, both with sequential loops. Keys whose
+    rows are a multiple of 1 KB long are padded by one cache line per row
+    (`tensor.pad`, whose producer kiln-pad-in-place then writes straight
+    into the padded buffer): rows 4 KB apart would all fall into one L1 set
+    and evict each other between blocks of query rows.
 
     A chain qualifies when each of its kernels is needed by a block only
     for the block's own rows (nothing is computed twice), is used nowhere

@@ -235,3 +235,50 @@ func.func @mlp(%x: tensor<64x32xf32>, %w1: tensor<32x64xf32>, %w2: tensor<64x32x
   %o = linalg.matmul ins(%r, %w2 : tensor<64x64xf32>, tensor<64x32xf32>) outs(%zo : tensor<64x32xf32>) -> tensor<64x32xf32>
   return %o : tensor<64x32xf32>
 }
+
+// -----
+
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#row3 = affine_map<(d0, d1, d2) -> (d0, d1, 0)>
+#in4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+#red4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+
+// Rows of 256 keys are 1 KB apart: the feature rows a register tile reads
+// would share a few L1 sets. The keys are padded by one cache line per row
+// and read through a slice of the padded tensor.
+// CHECK-LABEL: func.func @long_rows
+// CHECK: %[[PADDED:.*]] = tensor.pad %arg1 nofold low[0, 0, 0] high[0, 0, 16]
+// CHECK: %[[KEYS:.*]] = tensor.extract_slice %[[PADDED]][0, 0, 0] [2, 16, 256] [1, 1, 1] : tensor<2x16x272xf32> to tensor<2x16x256xf32>
+// CHECK: scf.forall
+// CHECK: tensor.extract_slice %[[KEYS]][%{{.*}}, 0, 0] [1, 16, 256]
+// CHECK: linalg.batch_matmul
+// CHECK: } {kiln.fused_attention}
+func.func @long_rows(%q: tensor<2x64x16xf32>, %kt: tensor<2x16x256xf32>,
+                     %v: tensor<2x256x16xf32>) -> tensor<2x64x16xf32> {
+  %zero = arith.constant 0.0 : f32
+  %lowest = arith.constant 0xFF800000 : f32
+  %e3 = tensor.empty() : tensor<2x64x16xf32>
+  %es = tensor.empty() : tensor<2x64x256xf32>
+  %zs = linalg.fill ins(%zero : f32) outs(%es : tensor<2x64x256xf32>) -> tensor<2x64x256xf32>
+  %scores = linalg.batch_matmul ins(%q, %kt : tensor<2x64x16xf32>, tensor<2x16x256xf32>)
+      outs(%zs : tensor<2x64x256xf32>) -> tensor<2x64x256xf32>
+  %er = tensor.empty() : tensor<2x64x1xf32>
+  %lo = linalg.fill ins(%lowest : f32) outs(%er : tensor<2x64x1xf32>) -> tensor<2x64x1xf32>
+  %max = linalg.generic {indexing_maps = [#in4, #red4], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%scores : tensor<2x64x256xf32>) outs(%lo : tensor<2x64x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  } -> tensor<2x64x1xf32>
+  %exps = linalg.generic {indexing_maps = [#id3, #row3, #id3], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%scores, %max : tensor<2x64x256xf32>, tensor<2x64x1xf32>) outs(%es : tensor<2x64x256xf32>) {
+  ^bb0(%in: f32, %mx: f32, %out: f32):
+    %d = arith.subf %in, %mx : f32
+    %e = math.exp %d : f32
+    linalg.yield %e : f32
+  } -> tensor<2x64x256xf32>
+  %zo = linalg.fill ins(%zero : f32) outs(%e3 : tensor<2x64x16xf32>) -> tensor<2x64x16xf32>
+  %out = linalg.batch_matmul ins(%exps, %v : tensor<2x64x256xf32>, tensor<2x256x16xf32>)
+      outs(%zo : tensor<2x64x16xf32>) -> tensor<2x64x16xf32>
+  return %out : tensor<2x64x16xf32>
+}
