@@ -88,33 +88,15 @@ OpOperand *getLeftOperand(linalg::LinalgOp op, const linalg::ContractionDimensio
 /// softmax's reductions and exponentials, a scaling, an additive mask).
 bool isRowKernel(Operation *op) {
   auto generic = dyn_cast<linalg::GenericOp>(op);
-  if (!generic || !generic.hasPureTensorSemantics() || generic.hasDynamicShape() ||
-      generic.getNumDpsInits() != 1 || generic.getNumLoops() == 0 ||
-      linalg::isaContractionOpInterface(generic))
-    return false;
-  for (Value operand : generic->getOperands())
-    if (!getElementTypeOrSelf(operand.getType()).isF32())
-      return false;
-  for (Operation &bodyOp : generic.getBody()->without_terminator())
-    if (!isa<arith::ArithDialect, math::MathDialect>(bodyOp.getDialect()))
-      return false;
-  return llvm::all_of(generic.getIndexingMapsArray(), [](AffineMap map) {
-    return map.isProjectedPermutation(/*allowZeroInResults=*/true);
-  });
+  return generic && isF32ArithmeticKernel(generic) && !linalg::isaContractionOpInterface(generic);
 }
 
 /// Whether `user` of a fused kernel's result is computed in the same tile
 /// (a fused kernel, the output product, or a unit expansion that only fused
 /// kernels read and that fusion reads through).
 bool isFusedUser(Operation *user, Attention &attention) {
-  if (user == attention.output.getOperation() || attention.fused.contains(user))
-    return true;
-  if (!isa<tensor::ExpandShapeOp>(user))
-    return false;
-  return llvm::all_of(user->getResult(0).getUses(), [&](OpOperand &use) {
-    return llvm::any_of(attention.reshapedReads,
-                        [&](const ReshapedRead &read) { return read.first == &use; });
-  });
+  return user == attention.output.getOperation() || attention.fused.contains(user) ||
+         isOnlyReadThrough(user, attention.reshapedReads);
 }
 
 /// The attention whose output product is `output`, if it is one: a matrix

@@ -51,20 +51,11 @@ constexpr int64_t kMinRowElements = 4;
 /// that the innermost one, and inputs read along the innermost loop only
 /// through their last dimension (contiguously) or not at all (broadcast).
 bool isRowKernel(linalg::GenericOp generic) {
-  if (!generic.hasPureTensorSemantics() || generic.hasDynamicShape() ||
-      generic.getNumDpsInits() != 1 || generic.getNumLoops() == 0)
+  if (!isF32ArithmeticKernel(generic))
     return false;
-  for (Value operand : generic->getOperands())
-    if (!getElementTypeOrSelf(operand.getType()).isF32())
-      return false;
-  for (Operation &op : generic.getBody()->without_terminator())
-    if (!isa<arith::ArithDialect, math::MathDialect>(op.getDialect()))
-      return false;
   unsigned innermost = generic.getNumLoops() - 1;
   for (OpOperand *input : generic.getDpsInputOperands()) {
     AffineMap map = generic.getMatchingIndexingMap(input);
-    if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
-      return false;
     if (map.getNumResults() == 0)
       continue; // A scalar.
     for (AffineExpr result : map.getResults().drop_back())
@@ -149,14 +140,8 @@ RowChain collectRowProducers(linalg::GenericOp root, const DenseSet<Operation *>
 /// kernel need not be kept in memory for anything else).
 bool isChainUser(Operation *user, const RowChain &chain) {
   linalg::GenericOp root = chain.root;
-  if (user == root.getOperation() || chain.producers.contains(user))
-    return true;
-  if (!isa<tensor::ExpandShapeOp>(user))
-    return false;
-  return llvm::all_of(user->getResult(0).getUses(), [&](OpOperand &use) {
-    return llvm::any_of(chain.reshapedReads,
-                        [&](const auto &read) { return read.first == &use; });
-  });
+  return user == root.getOperation() || chain.producers.contains(user) ||
+         isOnlyReadThrough(user, chain.reshapedReads);
 }
 
 /// The normalization chain ending in `root`, if `root` is the final

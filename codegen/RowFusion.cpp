@@ -2,6 +2,9 @@
 
 #include "codegen/RowFusion.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
 #include "llvm/ADT/SetVector.h"
 
 using namespace mlir;
@@ -63,6 +66,29 @@ bool isFill(Operation *op) {
     return false;
   Value yielded = generic.getBody()->getTerminator()->getOperand(0);
   return yielded.getParentBlock() != generic.getBody();
+}
+
+bool isF32ArithmeticKernel(linalg::GenericOp generic) {
+  if (!generic.hasPureTensorSemantics() || generic.hasDynamicShape() ||
+      generic.getNumDpsInits() != 1 || generic.getNumLoops() == 0)
+    return false;
+  for (Value operand : generic->getOperands())
+    if (!getElementTypeOrSelf(operand.getType()).isF32())
+      return false;
+  for (Operation &op : generic.getBody()->without_terminator())
+    if (!isa<arith::ArithDialect, math::MathDialect>(op.getDialect()))
+      return false;
+  return llvm::all_of(generic.getIndexingMapsArray(), [](AffineMap map) {
+    return map.isProjectedPermutation(/*allowZeroInResults=*/true);
+  });
+}
+
+bool isOnlyReadThrough(Operation *user, ArrayRef<ReshapedRead> reads) {
+  if (!isa<tensor::ExpandShapeOp>(user))
+    return false;
+  return llvm::all_of(user->getResult(0).getUses(), [&](OpOperand &use) {
+    return llvm::any_of(reads, [&](const ReshapedRead &read) { return read.first == &use; });
+  });
 }
 
 void readReshapedSources(RewriterBase &rewriter, ArrayRef<ReshapedRead> reads) {

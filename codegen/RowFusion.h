@@ -38,9 +38,20 @@ llvm::SmallVector<int64_t> getProducerTile(mlir::AffineMap readMap,
 /// again in each tile, whoever else uses it.
 bool isFill(mlir::Operation *op);
 
+/// Whether `generic` is plain f32 arithmetic on whole tensors: static
+/// shapes, one result, at least one loop, a body of arith and math ops, and
+/// every operand read or written through a projected permutation (constant
+/// 0 for a unit dimension allowed). The row kernels both passes fuse are
+/// such generics.
+bool isF32ArithmeticKernel(mlir::linalg::GenericOp generic);
+
 /// An operand that reads its tensor through a unit-dimension expansion,
 /// and the map that reads the expansion's source instead.
 using ReshapedRead = std::pair<mlir::OpOperand *, mlir::AffineMap>;
+
+/// Whether `user` is a unit-dimension expansion that only operands of
+/// `reads` read: fusion reads through it, so it keeps nothing in memory.
+bool isOnlyReadThrough(mlir::Operation *user, llvm::ArrayRef<ReshapedRead> reads);
 
 /// Makes each operand of `reads` read the expansion's source through its
 /// map, and erases expansions left without users.
